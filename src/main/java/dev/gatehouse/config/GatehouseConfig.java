@@ -1,0 +1,56 @@
+package dev.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole running configuration: an immutable value built once by {@link ConfigLoader}, validated,
+ * then swapped in whole. Nothing else reads the config file.
+ *
+ * @param source      the file this was loaded from (for messages and for resolving relative paths)
+ * @param listen      listener ports and bind address
+ * @param email       ACME account contact, when given
+ * @param sites       sites keyed by host name (exact or {@code *.} wildcard), in file order
+ * @param defaultSite host name of the site that answers requests for unknown hosts, when set
+ * @param upstreams   upstream pools keyed by name, in file order
+ * @param timeouts    client- and upstream-side timeouts
+ * @param limits      request size limits
+ * @param trustedProxies peers whose X-Forwarded-* headers are kept and extended; others' are replaced
+ * @param accessLog   access log format
+ */
+public record GatehouseConfig(
+        Path source,
+        Listen listen,
+        Optional<String> email,
+        Map<String, Site> sites,
+        Optional<String> defaultSite,
+        Map<String, Upstream> upstreams,
+        Timeouts timeouts,
+        Limits limits,
+        List<Cidr> trustedProxies,
+        AccessLog accessLog) {
+
+    public GatehouseConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(email, "email");
+        sites = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(sites, "sites")));
+        Objects.requireNonNull(defaultSite, "defaultSite");
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(upstreams, "upstreams")));
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(limits, "limits");
+        trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    /** Directory that relative paths in the config are resolved against. */
+    public Path baseDir() {
+        Path parent = source.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".").toAbsolutePath() : parent;
+    }
+}
