@@ -44,6 +44,10 @@ final class ActionReader {
     Optional<Action> single(YamlMap m, Node anchor, String alternatives) {
         List<YamlMap.Entry> found = entries(m);
         if (found.isEmpty()) {
+            if (m.hadUnknownKeys()) {
+                // The action is most likely the misspelt key already reported; one error, not two.
+                return Optional.empty();
+            }
             problems.at(anchor, m.path(), "no action (expected: one of " + String.join(", ", ACTION_KEYS)
                     + alternatives + ")");
             return Optional.empty();

@@ -98,7 +98,7 @@ final class ConfigReader {
         if (text.isEmpty() || text.get().equals("off") || text.get().equals("false")) {
             return OptionalInt.empty();
         }
-        return values.integer(node.get(), m.path(key), 1, 65535).map(OptionalInt::of)
+        return values.integer(node.get(), m.path(key), 1, 65535, "or off to turn the listener off").map(OptionalInt::of)
                 .orElse(OptionalInt.of(defaultPort));
     }
 

@@ -40,15 +40,20 @@ final class Values {
 
     /** A whole number in {@code min..max}. */
     Optional<Integer> integer(Node node, String path, int min, int max) {
+        return integer(node, path, min, max, null);
+    }
+
+    /** A whole number in {@code min..max}, with a hint (may be null) for values out of range. */
+    Optional<Integer> integer(Node node, String path, int min, int max, String hint) {
         return string(node, path).flatMap(text -> {
             String range = "(expected: " + min + ".." + max + ")";
             if (!text.matches("[-+]?\\d{1,10}")) {
-                problems.at(node, path, "\"" + text + "\" is not a whole number " + range);
+                problems.at(node, path, "\"" + text + "\" is not a whole number " + range, hint);
                 return Optional.empty();
             }
             long value = Long.parseLong(text);
             if (value < min || value > max) {
-                problems.at(node, path, value + " is out of range " + range);
+                problems.at(node, path, value + " is out of range " + range, hint);
                 return Optional.empty();
             }
             return Optional.of((int) value);

@@ -22,6 +22,7 @@ final class YamlMap {
 
     private final String path;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private boolean hadUnknownKeys;
 
     private YamlMap(String path) {
         this.path = path;
@@ -44,6 +45,7 @@ final class YamlMap {
             if (keys.contains(e.key())) {
                 return false;
             }
+            m.hadUnknownKeys = true;
             problems.at(e.keyNode(), path, "unknown key \"" + e.key() + "\"", KeyHints.hint(e.key(), keys, "valid keys"));
             return true;
         }));
@@ -103,6 +105,11 @@ final class YamlMap {
     /** Entries in file order, duplicates and unknown keys left out. */
     List<Entry> entries() {
         return List.copyOf(entries.values());
+    }
+
+    /** Whether unknown keys were reported (and left out): what is "missing" may just be misspelt. */
+    boolean hadUnknownKeys() {
+        return hadUnknownKeys;
     }
 
     boolean isEmpty() {
