@@ -160,18 +160,9 @@ public final class StaticFiles {
             if (isHead(request) || range.length() == 0) {
                 return new Served(status, 0, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             }
-            // ownership: from here ChunkedWriteHandler closes the input (and so the file) when done or failed
-            ChannelFuture done = ctx.writeAndFlush(
-                    new HttpChunkedInput(new FileBody(file, range.first(), range.length())));
+            FileBody body = new FileBody(file, range.first(), range.length());
             handedOff = true;
-            done.addListener(f -> {
-                closeQuietly(file);
-                if (!f.isSuccess()) {
-                    log.debug("files root={} path={} body cut short: {}", root, rawPath, String.valueOf(f.cause()));
-                    ctx.channel().close();
-                }
-            });
-            return new Served(status, range.length(), done);
+            return new Served(status, range.length(), stream(ctx, rawPath, file, body));
         } catch (IOException e) {
             return failed(ctx, request, keepAlive, rawPath, "read", e);
         } finally {
@@ -179,6 +170,22 @@ public final class StaticFiles {
                 closeQuietly(file);
             }
         }
+    }
+
+    /**
+     * Writes the body. Ownership: ChunkedWriteHandler closes the input, and so the file, when done
+     * or failed; the listener closes it again in case the write never reached that handler.
+     */
+    private ChannelFuture stream(ChannelHandlerContext ctx, String rawPath, FileChannel file, FileBody body) {
+        ChannelFuture done = ctx.writeAndFlush(new HttpChunkedInput(body));
+        done.addListener(f -> {
+            closeQuietly(file);
+            if (!f.isSuccess()) {
+                log.debug("files root={} path={} body cut short: {}", root, rawPath, String.valueOf(f.cause()));
+                ctx.channel().close();
+            }
+        });
+        return done;
     }
 
     private static void setFileHeaders(HttpHeaders headers, Path file, long length, Conditionals validators) {
@@ -223,7 +230,7 @@ public final class StaticFiles {
      * served: {@link ChunkedNioFile} would otherwise return empty chunks forever, as its end offset
      * was fixed when the response's Content-Length was.
      */
-    private static final class FileBody extends ChunkedNioFile {
+    static final class FileBody extends ChunkedNioFile {
         FileBody(FileChannel file, long offset, long length) throws IOException {
             super(file, offset, length, CHUNK_SIZE);
         }
