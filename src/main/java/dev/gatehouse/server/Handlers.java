@@ -10,7 +10,8 @@ import dev.gatehouse.proxy.ProxyHandler;
 import dev.gatehouse.routing.RedirectHandler;
 import dev.gatehouse.routing.RespondHandler;
 import dev.gatehouse.upstream.UpstreamPool;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.gatehouse.files.StaticFiles;
+import dev.gatehouse.routing.RequestPaths;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -40,8 +41,16 @@ final class Handlers {
         if (action instanceof Action.Respond respond) {
             return new RespondHandler(respond);
         }
+        return files(new StaticFiles((Action.Files) action));
+    }
+
+    private static Handler files(StaticFiles files) {
         return exchange -> {
-            exchange.respondText(HttpResponseStatus.NOT_IMPLEMENTED, "501 Not Implemented");
+            StaticFiles.Served served = files.serve(exchange.ctx(), exchange.request(),
+                    RequestPaths.rawPath(exchange.request().uri()), exchange.keepAlive());
+            exchange.status(served.status());
+            exchange.addBytesOut(served.bodyBytes());
+            served.done().addListener(f -> exchange.finish());
             return RequestFlow.DISCARD_BODY;
         };
     }
