@@ -82,8 +82,9 @@ final class ConfigReader {
         OptionalInt http = port(m, "http", Listen.DEFAULT_HTTP);
         OptionalInt https = port(m, "https", Listen.DEFAULT_HTTPS);
         if (http.isPresent() && http.equals(https)) {
-            problems.at(m.get("https").or(() -> m.get("http")).orElseThrow(), m.path("https"),
-                    "port " + https.getAsInt() + " is also the http port (expected: two different ports)");
+            String key = m.has("https") ? "https" : "http";
+            problems.at(m.get(key).orElseThrow(), m.path(key), "port " + http.getAsInt()
+                    + " is used for both http and https (expected: two different ports)");
         }
         return new Listen(address, http, https);
     }

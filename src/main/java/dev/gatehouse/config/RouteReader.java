@@ -69,10 +69,7 @@ final class RouteReader {
     /** {@code methods: [GET, POST]} or {@code method: GET} (not both), upper-cased. */
     private Set<String> methods(YamlMap m) {
         if (m.has("method") && m.has("methods")) {
-            YamlMap.Entry second = m.entries().indexOf(m.entry("method").orElseThrow())
-                    < m.entries().indexOf(m.entry("methods").orElseThrow())
-                    ? m.entry("methods").orElseThrow() : m.entry("method").orElseThrow();
-            problems.at(second.keyNode(), m.path(), "both \"method\" and \"methods\" given (expected: one of them)");
+            m.conflict(m.entry("method").orElseThrow(), m.entry("methods").orElseThrow(), "one of them", problems);
         }
         String key = m.has("methods") ? "methods" : "method";
         Set<String> out = new LinkedHashSet<>();

@@ -96,12 +96,7 @@ final class SiteReader {
         }
         List<YamlMap.Entry> direct = actions.entries(m);
         if (!direct.isEmpty()) {
-            // Point at whichever of the two comes second: that is the line the user added last.
-            boolean routesFirst = m.entries().indexOf(routeList.get()) < m.entries().indexOf(direct.get(0));
-            YamlMap.Entry first = routesFirst ? routeList.get() : direct.get(0);
-            YamlMap.Entry second = routesFirst ? direct.get(0) : routeList.get();
-            problems.at(second.keyNode(), m.path(), "both \"" + first.key() + "\" and \"" + second.key()
-                    + "\" given (expected: one action, or routes with one action each)");
+            m.conflict(direct.get(0), routeList.get(), "one action, or routes with one action each", problems);
         }
         return routes.read(routeList.get().value(), m.path("routes"));
     }

@@ -98,6 +98,18 @@ final class YamlMap {
         return Optional.ofNullable(entries.get(key));
     }
 
+    /**
+     * Reports that two keys which exclude each other are both given, at whichever comes second in the
+     * file: that is usually the line the user added last.
+     */
+    void conflict(Entry a, Entry b, String expected, Problems problems) {
+        boolean aFirst = entries().indexOf(a) < entries().indexOf(b);
+        Entry first = aFirst ? a : b;
+        Entry second = aFirst ? b : a;
+        problems.at(second.keyNode(), path, "both \"" + first.key() + "\" and \"" + second.key() + "\" given (expected: "
+                + expected + ")");
+    }
+
     boolean has(String key) {
         return entries.containsKey(key);
     }

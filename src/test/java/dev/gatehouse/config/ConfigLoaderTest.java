@@ -444,6 +444,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void conflictingKeysAreReportedAtTheSecond() {
+        List<ConfigError> errors = errors("""
+                listen: { http: 8443, https: 8443 }
+                sites:
+                  example.com:
+                    routes:
+                      - methods: [GET]
+                        method: POST
+                        respond: 204
+                """);
+        assertThat(errors).extracting(ConfigError::line, ConfigError::column, ConfigError::message).containsExactly(
+                tuple(1, 30, "listen.https: port 8443 is used for both http and https (expected: two different ports)"),
+                tuple(6, 9, "sites.\"example.com\".routes[0]: both \"methods\" and \"method\" given "
+                        + "(expected: one of them)"));
+    }
+
+    @Test
     void unknownDefaultSite() {
         ConfigError error = single("""
                 default_site: exmple.com
