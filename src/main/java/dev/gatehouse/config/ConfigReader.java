@@ -81,7 +81,7 @@ final class ConfigReader {
         }).orElse(Listen.DEFAULT_ADDRESS);
         OptionalInt http = port(m, "http", Listen.DEFAULT_HTTP);
         OptionalInt https = port(m, "https", Listen.DEFAULT_HTTPS);
-        if (http.isPresent() && http.equals(https)) {
+        if (http.isPresent() && http.getAsInt() != 0 && http.equals(https)) {
             String key = m.has("https") ? "https" : "http";
             problems.at(m.get(key).orElseThrow(), m.path(key), "port " + http.getAsInt()
                     + " is used for both http and https (expected: two different ports)");
@@ -89,7 +89,10 @@ final class ConfigReader {
         return new Listen(address, http, https);
     }
 
-    /** A port, or {@code off}; YAML 1.2 reads {@code off} as a string, {@code false} is accepted too. */
+    /**
+     * A port, or {@code off}; YAML 1.2 reads {@code off} as a string, {@code false} is accepted too.
+     * 0 asks the system for any free port (the bound port is logged): useful for tests and throwaway instances.
+     */
     private OptionalInt port(YamlMap m, String key, int defaultPort) {
         Optional<Node> node = m.get(key);
         if (node.isEmpty()) {
@@ -99,7 +102,7 @@ final class ConfigReader {
         if (text.isEmpty() || text.get().equals("off") || text.get().equals("false")) {
             return OptionalInt.empty();
         }
-        return values.integer(node.get(), m.path(key), 1, 65535, "or off to turn the listener off").map(OptionalInt::of)
+        return values.integer(node.get(), m.path(key), 0, 65535, "or off to turn the listener off").map(OptionalInt::of)
                 .orElse(OptionalInt.of(defaultPort));
     }
 

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
  * Listener ports. {@code listen: { http: 80, https: 443, address: 0.0.0.0 }}.
  *
  * @param address bind address for both listeners; default {@code 0.0.0.0} (all IPv4 and, where the OS maps them, IPv6)
- * @param http    plain HTTP port (default 80); empty when the listener is off
+ * @param http    plain HTTP port (default 80; 0 picks a free port); empty when the listener is off
  * @param https   HTTPS port (default 443); empty when the listener is off
  */
 public record Listen(String address, OptionalInt http, OptionalInt https) {

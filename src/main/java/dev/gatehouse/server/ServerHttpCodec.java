@@ -65,6 +65,15 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
     }
 
     final class Encoder extends HttpResponseEncoder {
+        /** Every response carries a Date (RFC 9110 §6.6.1); an upstream's own Date is kept. */
+        @Override
+        protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
+            if (!msg.headers().contains(HttpHeaderNames.DATE)) {
+                msg.headers().set(HttpHeaderNames.DATE, HttpDate.now());
+            }
+            super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+        }
+
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
             if (msg.status().codeClass() != HttpStatusClass.INFORMATIONAL && HttpMethod.HEAD.equals(methods.poll())) {

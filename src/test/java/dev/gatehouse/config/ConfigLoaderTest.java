@@ -261,11 +261,11 @@ class ConfigLoaderTest {
     @Test
     void portOutOfRange() {
         ConfigError error = single("""
-                listen: { http: 0, https: 443 }
+                listen: { http: 65536, https: 443 }
                 sites: { example.com: { respond: 204 } }
                 """);
         assertThat(error).extracting(ConfigError::line, ConfigError::column).containsExactly(1, 17);
-        assertThat(error.message()).isEqualTo("listen.http: 0 is out of range (expected: 1..65535)");
+        assertThat(error.message()).isEqualTo("listen.http: 65536 is out of range (expected: 0..65535)");
         assertThat(error.hint()).contains("or off to turn the listener off");
     }
 

@@ -26,14 +26,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** StaticFiles behind a real Netty HTTP/1.1 server on loopback, against a temporary root. */
-@ExtendWith(LeakWatch.class)
+
 class StaticFilesTest {
 
     private static final String HELLO = "Hello, static world!\n"; // 21 bytes

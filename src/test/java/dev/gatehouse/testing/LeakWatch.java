@@ -1,4 +1,4 @@
-package dev.gatehouse.files;
+package dev.gatehouse.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The detector only logs, and only notices a leak once the buffer is garbage collected and another
  * buffer is allocated, so after the tests this forces a few GC-and-allocate rounds.
  */
-final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
+public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
 
     private final List<String> leaks = new CopyOnWriteArrayList<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {

@@ -1,0 +1,68 @@
+package dev.gatehouse.testing;
+
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.server.GatehouseServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Gatehouse in this JVM on a free loopback port, from YAML text. The YAML's {@code listen:} is supplied here
+ * (http on 127.0.0.1, port 0, https off), so tests write only {@code sites:}, {@code upstreams:} and the like.
+ */
+public final class TestGatehouse implements AutoCloseable {
+    private final GatehouseServer server;
+    private final Path dir;
+
+    private TestGatehouse(GatehouseServer server, Path dir) {
+        this.server = server;
+        this.dir = dir;
+    }
+
+    /** Starts Gatehouse with {@code yaml} (relative paths resolve against a fresh temp directory). */
+    public static TestGatehouse start(String yaml) throws IOException, ConfigException, InterruptedException {
+        Path dir = Files.createTempDirectory("gatehouse-test");
+        return start(yaml, dir);
+    }
+
+    /** Starts Gatehouse with {@code yaml}, written as {@code dir/gatehouse.yaml}. */
+    public static TestGatehouse start(String yaml, Path dir) throws IOException, ConfigException, InterruptedException {
+        Path file = dir.resolve("gatehouse.yaml");
+        Files.writeString(file, "listen: { http: 0, https: off, address: 127.0.0.1 }\n" + yaml);
+        GatehouseConfig config = ConfigLoader.load(file);
+        GatehouseServer server = new GatehouseServer(config);
+        server.start();
+        return new TestGatehouse(server, dir);
+    }
+
+    public int port() {
+        return server.httpPort();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public GatehouseServer server() {
+        return server;
+    }
+
+    /** Graceful stop with the given grace period (what SIGTERM does). */
+    public void stop(Duration grace) {
+        server.stop(grace);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
