@@ -17,7 +17,8 @@ import java.util.Locale;
  * {@code gatehouse.access} logger, which logback.xml sends to stdout through an async appender (or to a file).
  */
 final class AccessLogger {
-    private static final Logger log = LoggerFactory.getLogger("gatehouse.access");
+    static final String LOGGER_NAME = "gatehouse.access";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER_NAME);
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 

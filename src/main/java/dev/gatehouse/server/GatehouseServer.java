@@ -54,6 +54,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Binds the listeners. Throws when a port cannot be bound; nothing is left running then. */
     public void start() throws InterruptedException {
+        config.accessLog().file().ifPresent(AccessLogFile::install);
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
         try {
