@@ -53,7 +53,9 @@ final class ConfigReader {
                 new UpstreamReader(values).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
-                trusted, accessLog(map));
+                trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
+                values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
+                        .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)));
     }
 
     /** A fixed-key section; absent or malformed reads as empty so every field takes its default. */

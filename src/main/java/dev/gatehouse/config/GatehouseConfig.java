@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param limits      request size limits
  * @param trustedProxies peers whose X-Forwarded-* headers are kept and extended; others' are replaced
  * @param accessLog   access log format
+ * @param acme        ACME settings for automatic HTTPS
+ * @param storage     directory for certificates, keys and ACME accounts (default {@code data} beside the config)
  */
 public record GatehouseConfig(
         Path source,
@@ -33,7 +35,9 @@ public record GatehouseConfig(
         Timeouts timeouts,
         Limits limits,
         List<Cidr> trustedProxies,
-        AccessLog accessLog) {
+        AccessLog accessLog,
+        AcmeSettings acme,
+        Path storage) {
 
     public GatehouseConfig {
         Objects.requireNonNull(source, "source");
@@ -46,7 +50,12 @@ public record GatehouseConfig(
         Objects.requireNonNull(limits, "limits");
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(acme, "acme");
+        Objects.requireNonNull(storage, "storage");
     }
+
+    /** Default storage directory name, beside the config file. */
+    public static final String DEFAULT_STORAGE = "data";
 
     /** Directory that relative paths in the config are resolved against. */
     public Path baseDir() {

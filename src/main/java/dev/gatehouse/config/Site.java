@@ -1,6 +1,5 @@
 package dev.gatehouse.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,10 +9,11 @@ import java.util.Optional;
  *
  * @param host   exact host name, or a wildcard {@code *.example.com} matching exactly one label
  * @param http   what plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT})
- * @param hsts   Strict-Transport-Security max-age, when asked for
+ * @param hsts   Strict-Transport-Security, when asked for
+ * @param tls    where the site's certificate comes from (default {@link SiteTls.Auto})
  * @param routes routes in file order; the first that matches wins
  */
-public record Site(String host, HttpPolicy http, Optional<Duration> hsts, List<Route> routes) {
+public record Site(String host, HttpPolicy http, Optional<Hsts> hsts, SiteTls tls, List<Route> routes) {
     public Site {
         routes = List.copyOf(routes);
     }

@@ -18,18 +18,22 @@ final class SiteReader {
     private static final List<String> SITE_KEYS = Stream.concat(ActionReader.ACTION_KEYS.stream(),
             Stream.of("routes", "http", "hsts", "tls")).toList();
     private static final List<String> TLS_KEYS = List.of("cert", "key");
+    private static final List<String> TLS_MODES = List.of("internal", "acme");
+    private static final List<String> HSTS_KEYS = List.of("max_age", "include_subdomains", "preload");
     private static final List<String> POLICIES =
             Arrays.stream(HttpPolicy.values()).map(HttpPolicy::configName).toList();
     /** DNS labels (RFC 1123), optionally after {@code *.}: a wildcard covers exactly one leftmost label. */
     private static final Pattern HOST =
             Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
+    private final Path baseDir;
     private final Values values;
     private final Problems problems;
     private final ActionReader actions;
     private final RouteReader routes;
 
     SiteReader(Values values, ConfigValidator validator, Path baseDir) {
+        this.baseDir = baseDir;
         this.values = values;
         this.problems = values.problems();
         this.actions = new ActionReader(values, validator, baseDir);
@@ -65,14 +69,66 @@ final class SiteReader {
     private Site site(String host, YamlMap.Entry entry, String path) {
         Optional<YamlMap> map = YamlMap.fields(entry.value(), path, SITE_KEYS, problems);
         if (map.isEmpty()) {
-            return new Site(host, HttpPolicy.REDIRECT, Optional.empty(), List.of());
+            return new Site(host, HttpPolicy.REDIRECT, Optional.empty(), new SiteTls.Auto(), List.of());
         }
         YamlMap m = map.get();
         HttpPolicy http = values.string(m, "http").flatMap(p -> policy(m, p)).orElse(HttpPolicy.REDIRECT);
-        Optional<Duration> hsts = m.get("hsts").flatMap(n -> values.duration(n, m.path("hsts")));
-        m.get("tls").flatMap(n -> YamlMap.fields(n, m.path("tls"), TLS_KEYS, problems))
-                .ifPresent(tls -> TLS_KEYS.forEach(k -> values.string(tls, k)));
-        return new Site(host, http, hsts, routes(m, entry.keyNode()));
+        Optional<Hsts> hsts = m.get("hsts").flatMap(n -> hsts(n, m.path("hsts")));
+        SiteTls tls = m.get("tls").map(n -> tls(n, m.path("tls"))).orElse(new SiteTls.Auto());
+        return new Site(host, http, hsts, tls, routes(m, entry.keyNode()));
+    }
+
+    /** {@code hsts: 365d} or {@code hsts: { max_age: 365d, include_subdomains: true, preload: true }}. */
+    private Optional<Hsts> hsts(Node node, String path) {
+        if (!(node instanceof MappingNode)) {
+            return values.duration(node, path).map(d -> new Hsts(d, false, false));
+        }
+        return YamlMap.fields(node, path, HSTS_KEYS, problems).flatMap(h -> {
+            Optional<Duration> maxAge = h.get("max_age").flatMap(n -> values.duration(n, h.path("max_age")));
+            if (maxAge.isEmpty() && !h.has("max_age")) {
+                problems.at(node, path, "no max_age (expected: like max_age: 365d)");
+            }
+            boolean subdomains = flag(h, "include_subdomains");
+            boolean preload = flag(h, "preload");
+            return maxAge.map(d -> new Hsts(d, subdomains, preload));
+        });
+    }
+
+    /** {@code tls: internal | acme} or {@code tls: { cert: FILE, key: FILE }} (paths relative to the config). */
+    private SiteTls tls(Node node, String path) {
+        if (!(node instanceof MappingNode)) {
+            Optional<String> mode = values.string(node, path);
+            if (mode.isPresent() && mode.get().equals("internal")) {
+                return new SiteTls.Internal();
+            }
+            if (mode.isPresent() && mode.get().equals("acme")) {
+                return new SiteTls.Acme();
+            }
+            mode.ifPresent(text -> problems.at(node, path, "unknown tls mode \"" + text
+                    + "\" (expected: internal, acme, or { cert: FILE, key: FILE })",
+                    KeyHints.closest(text, TLS_MODES).map(c -> "did you mean \"" + c + "\"?").orElse(null)));
+            return new SiteTls.Auto();
+        }
+        Optional<YamlMap> files = YamlMap.fields(node, path, TLS_KEYS, problems);
+        if (files.isEmpty()) {
+            return new SiteTls.Auto();
+        }
+        YamlMap f = files.get();
+        Optional<String> cert = values.string(f, "cert");
+        Optional<String> key = values.string(f, "key");
+        for (String k : TLS_KEYS) {
+            if (!f.has(k)) {
+                problems.at(node, path, "no " + k + " (expected: both cert and key, as PEM file paths)");
+            }
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            return new SiteTls.Auto();
+        }
+        return new SiteTls.Files(baseDir.resolve(cert.get()).normalize(), baseDir.resolve(key.get()).normalize());
+    }
+
+    private boolean flag(YamlMap m, String key) {
+        return m.get(key).flatMap(n -> values.bool(n, m.path(key))).orElse(false);
     }
 
     private Optional<HttpPolicy> policy(YamlMap m, String text) {

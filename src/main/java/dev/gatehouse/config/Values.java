@@ -24,6 +24,17 @@ final class Values {
         return problems;
     }
 
+    /** {@code true} or {@code false}. */
+    Optional<Boolean> bool(Node node, String path) {
+        return string(node, path).flatMap(text -> {
+            if (text.equals("true") || text.equals("false")) {
+                return Optional.of(Boolean.parseBoolean(text));
+            }
+            problems.at(node, path, "\"" + text + "\" is not true or false");
+            return Optional.empty();
+        });
+    }
+
     /** A non-null scalar's text (numbers and booleans included, as written). */
     Optional<String> string(Node node, String path) {
         if (node instanceof ScalarNode s && !YamlNodes.isNull(node)) {

@@ -60,7 +60,7 @@ class ConfigLoaderTest {
                 .isEqualTo(new Action.Files(Path.of("/etc/gatehouse/public"), "index.html"));
         Site api = config.sites().get("api.example.com");
         assertThat(api.http()).isEqualTo(HttpPolicy.HTTPS_ONLY);
-        assertThat(api.hsts()).contains(Duration.ofDays(365));
+        assertThat(api.hsts()).contains(new Hsts(Duration.ofDays(365), false, false));
         assertThat(api.routes()).extracting(r -> r.match().path())
                 .containsExactly(Optional.of("/ws/*"), Optional.empty());
         assertThat(config.upstreams().get("api").targets()).containsExactly(

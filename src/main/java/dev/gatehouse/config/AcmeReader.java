@@ -1,0 +1,94 @@
+package dev.gatehouse.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads {@code acme:}: {@code directory} (a URL or a list tried in order), {@code trust}, {@code staging},
+ * {@code eab: { key_id, hmac_key }} and {@code challenge: http-01 | tls-alpn-01}.
+ */
+final class AcmeReader {
+    static final List<String> KEYS = List.of("directory", "trust", "staging", "eab", "challenge");
+    private static final List<String> EAB_KEYS = List.of("key_id", "hmac_key");
+
+    private final Values values;
+    private final Path baseDir;
+
+    AcmeReader(Values values, Path baseDir) {
+        this.values = values;
+        this.baseDir = baseDir;
+    }
+
+    AcmeSettings read(YamlMap root) {
+        Optional<YamlMap> section = root.get("acme").flatMap(n -> YamlMap.fields(n, "acme", KEYS, values.problems()));
+        if (section.isEmpty()) {
+            return AcmeSettings.DEFAULTS;
+        }
+        YamlMap m = section.get();
+        boolean staging = m.get("staging").flatMap(n -> values.bool(n, m.path("staging"))).orElse(false);
+        List<URI> directories = m.get("directory").map(n -> directories(n, m.path("directory")))
+                .orElse(List.of(staging ? AcmeSettings.LETS_ENCRYPT_STAGING : AcmeSettings.LETS_ENCRYPT));
+        Optional<Path> trust = values.string(m, "trust").map(t -> baseDir.resolve(t).normalize());
+        Optional<AcmeSettings.Eab> eab = m.get("eab").flatMap(n -> YamlMap.fields(n, m.path("eab"), EAB_KEYS,
+                values.problems()).flatMap(e -> eab(n, e)));
+        Optional<AcmeSettings.ChallengeType> challenge = m.get("challenge").flatMap(n -> challenge(n, m.path("challenge")));
+        return new AcmeSettings(directories, trust, eab, challenge);
+    }
+
+    private List<URI> directories(Node node, String path) {
+        List<URI> out = new ArrayList<>();
+        List<Node> items = Values.oneOrMany(node);
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemPath = node instanceof SequenceNode ? YamlNodes.item(path, i) : path;
+            values.string(item, itemPath).flatMap(url -> httpUrl(item, itemPath, url)).ifPresent(out::add);
+        }
+        return out.isEmpty() ? List.of(AcmeSettings.LETS_ENCRYPT) : out;
+    }
+
+    private Optional<URI> httpUrl(Node node, String path, String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // Reported below, the same way as a URL with the wrong scheme.
+        }
+        values.problems().at(node, path,
+                "\"" + url + "\" is not an http(s) URL (expected: like https://acme-v02.api.letsencrypt.org/directory)");
+        return Optional.empty();
+    }
+
+    private Optional<AcmeSettings.Eab> eab(Node node, YamlMap m) {
+        Optional<String> kid = values.string(m, "key_id");
+        Optional<String> hmac = values.string(m, "hmac_key");
+        if (!m.has("key_id") || !m.has("hmac_key")) {
+            values.problems().at(node, m.path(), "eab needs both key_id and hmac_key (expected: the values your CA gave you)");
+        }
+        if (kid.isEmpty() || hmac.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AcmeSettings.Eab(kid.get(), hmac.get()));
+    }
+
+    private Optional<AcmeSettings.ChallengeType> challenge(Node node, String path) {
+        return values.string(node, path).flatMap(text -> {
+            for (AcmeSettings.ChallengeType t : AcmeSettings.ChallengeType.values()) {
+                if (t.configName().equals(text)) {
+                    return Optional.of(t);
+                }
+            }
+            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01 or tls-alpn-01)");
+            return Optional.empty();
+        });
+    }
+}
