@@ -1,5 +1,7 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.config.Hsts;
+import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
@@ -7,6 +9,7 @@ import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -111,6 +114,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
                 exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
                         ? "404 Not Found: no route of this site matches the request"
                         : "404 Not Found: no site is configured for host \"" + host + "\"");
+            } else if (policyAnswered(match.get().site())) {
+                flow = RequestFlow.DISCARD_BODY;
             } else {
                 if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
                     // A client still waiting for 100-continue, or an upgrade that may not happen: after the
@@ -126,6 +131,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             finishedWhileStarting = false;
             afterResponse();
         }
+    }
+
+    /** Applies the site's plain-HTTP policy and HSTS; true when the policy answered the request itself. */
+    private boolean policyAnswered(Site site) {
+        if (secure) {
+            codec.hstsForNextResponse(site.hsts().map(Hsts::headerValue).orElse(null));
+            return false;
+        }
+        Optional<FullHttpResponse> answer = routing.httpPolicy().check(site, exchange);
+        if (answer.isEmpty()) {
+            return false;
+        }
+        if (!requestHasNoBody(exchange.request())) {
+            exchange.closeAfterResponse();
+        }
+        exchange.respond(answer.get());
+        return true;
+    }
+
+    private static boolean requestHasNoBody(HttpRequest request) {
+        return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
     }
 
     /** Host from the absolute-form target (RFC 9112 §3.2.2), else the Host header; lower case, port dropped. */

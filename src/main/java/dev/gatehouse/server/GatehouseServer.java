@@ -43,13 +43,15 @@ public final class GatehouseServer implements AutoCloseable {
         this.transport = transport;
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
-        this.state = new ServerState(compile(config, connections));
+        this.state = new ServerState();
+        state.routing(compile(config, connections, state));
     }
 
-    private static Routing compile(GatehouseConfig config, ConnectionPool connections) {
+    private static Routing compile(GatehouseConfig config, ConnectionPool connections, ServerState state) {
         Handlers handlers = new Handlers(config, connections);
         Router<Handler> router = Router.build(config, handlers::create);
-        return new Routing(config, router, new RequestGuard(config.limits()), new AccessLogger(config.accessLog()));
+        return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
+                new AccessLogger(config.accessLog()));
     }
 
     /** Binds the listeners. Throws when a port cannot be bound; nothing is left running then. */

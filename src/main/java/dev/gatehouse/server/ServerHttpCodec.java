@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -23,11 +24,18 @@ import java.util.List;
  */
 final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder> {
     /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
+    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
+    private CharSequence hsts;
 
     ServerHttpCodec(HttpDecoderConfig config) {
         init(new Decoder(config), new Encoder());
+    }
+
+    /** Strict-Transport-Security for the next final response (the current exchange's site), or null for none. */
+    void hstsForNextResponse(CharSequence value) {
+        hsts = value;
     }
 
     /** Stops decoding after the current request; what follows is left for whoever takes the connection over. */
@@ -70,6 +78,9 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
         protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
             if (!msg.headers().contains(HttpHeaderNames.DATE)) {
                 msg.headers().set(HttpHeaderNames.DATE, HttpDate.now());
+            }
+            if (hsts != null && msg.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                msg.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
             }
             super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
         }

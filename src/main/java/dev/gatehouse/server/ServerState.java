@@ -11,9 +11,10 @@ final class ServerState {
     private final AtomicReference<Routing> routing;
     private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
+    private volatile int httpsPort = -1;
 
-    ServerState(Routing initial) {
-        this.routing = new AtomicReference<>(initial);
+    ServerState() {
+        this.routing = new AtomicReference<>();
     }
 
     Routing routing() {
@@ -26,6 +27,15 @@ final class ServerState {
 
     ChannelGroup connections() {
         return connections;
+    }
+
+    /** The bound HTTPS port, -1 while there is none. */
+    int httpsPort() {
+        return httpsPort;
+    }
+
+    void httpsPort(int port) {
+        httpsPort = port;
     }
 
     boolean isDraining() {
