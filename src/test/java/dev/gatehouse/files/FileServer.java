@@ -34,8 +34,11 @@ final class FileServer implements AutoCloseable {
     private final Channel serverChannel;
     /** The most recently accepted connection, to look at its outbound buffer. */
     final AtomicReference<Channel> lastChild = new AtomicReference<>();
-    /** What serve() returned, in order. */
-    final BlockingQueue<StaticFiles.Served> served = new LinkedBlockingQueue<>();
+    /** What serve() returned, in order, with the request target it answered. */
+    final BlockingQueue<ServedRequest> served = new LinkedBlockingQueue<>();
+
+    record ServedRequest(String uri, StaticFiles.Served served) {
+    }
 
     FileServer(Path root) throws InterruptedException {
         StaticFiles files = new StaticFiles(new Action.Files(root, Action.Files.DEFAULT_INDEX));
@@ -81,7 +84,7 @@ final class FileServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             String rawPath = new QueryStringDecoder(request.uri()).rawPath();
             StaticFiles.Served result = files.serve(ctx, request, rawPath, keepAlive);
-            served.add(result);
+            served.add(new ServedRequest(request.uri(), result));
             if (!keepAlive) {
                 result.done().addListener(ChannelFutureListener.CLOSE);
             }
