@@ -2,7 +2,7 @@
 # Side-by-side benchmark: Gatehouse, nginx and HAProxy proxying to one nginx origin on loopback,
 # one after another in the same run, with wrk as the load generator. See bench/README.md.
 #
-#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--keep]
+#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--keep]
 #   env: DURATION (10s), WARMUP (3s), PROXY_CPU (0), LOAD_CPU (1), GATEHOUSE_JAVA_OPTS,
 #        GATEHOUSE_START_TIMEOUT (300 s, covers a first build of target/gatehouse.jar)
 set -euo pipefail
@@ -21,6 +21,7 @@ LOAD_CPU=${LOAD_CPU:-1}
 START_TIMEOUT=${START_TIMEOUT:-30}
 GATEHOUSE_START_TIMEOUT=${GATEHOUSE_START_TIMEOUT:-300}
 CONNECTIONS=50
+ROUNDS=${ROUNDS:-1}
 KEEP_WORK=0
 
 KNOWN_TARGETS=(direct gatehouse nginx haproxy)
@@ -37,7 +38,7 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<EOF
-Usage: bench/run.sh [--only TARGET]... [--connections N] [--keep]
+Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--keep]
 
 Runs wrk against each target in turn, all proxying to the same nginx origin on 127.0.0.1:$ORIGIN_PORT,
 and prints a markdown table (also written to bench/results/latest.md).
@@ -45,6 +46,8 @@ and prints a markdown table (also written to bench/results/latest.md).
   --only TARGET     one of: ${KNOWN_TARGETS[*]} (repeatable; default: all).
                     "direct" is wrk straight to the origin: the ceiling of the load side.
   --connections N   wrk connections (default $CONNECTIONS)
+  --rounds N        measure everything N times, interleaved, and report the median (default 1;
+                    env ROUNDS)
   --keep            keep the temporary work dir (configs, logs) instead of deleting it
   -h, --help        this text
 
@@ -70,6 +73,10 @@ parse_args() {
                 [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--connections $2 (expected: an integer > 0)"
                 CONNECTIONS=$2
                 shift 2 ;;
+            --rounds)
+                (($# >= 2)) || die "--rounds needs a value (expected: an integer > 0)"
+                ROUNDS=$2
+                shift 2 ;;
             --keep) KEEP_WORK=1; shift ;;
             -h|--help) usage; exit 0 ;;
             *) usage >&2; die "unknown argument: $1" ;;
@@ -85,6 +92,7 @@ parse_args() {
         done
         TARGETS=("${ordered[@]}")
     fi
+    [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "rounds $ROUNDS (expected: an integer > 0)"
     [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || die "DURATION=$DURATION (expected: e.g. 10s, 1m)"
     [[ $WARMUP =~ ^[0-9]+[smh]?$ ]] || die "WARMUP=$WARMUP (expected: e.g. 3s)"
 }
@@ -156,6 +164,7 @@ stop_session() {
 
 cleanup() {
     local status=$? pid
+    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null
     for pid in "${STARTED[@]+"${STARTED[@]}"}"; do stop_session "$pid"; done
     if [[ -n $WORK && -d $WORK ]]; then
         if ((KEEP_WORK)); then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
@@ -310,18 +319,25 @@ to_ms() {
         printf "%.2f", n }'
 }
 
+WRK_PID=
 run_wrk() { # run_wrk DURATION URL OUT
-    taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$CONNECTIONS" -d"$1" --latency "$2" >"$3" 2>&1 ||
-        { cat "$3" >&2; die "wrk failed against $2"; }
+    # In the background and waited for, so that a TERM or Ctrl-C runs the cleanup at once
+    # instead of after the measurement (bash defers traps until a foreground child exits).
+    taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$CONNECTIONS" -d"$1" --latency "$2" >"$3" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || { cat "$3" >&2; die "wrk failed against $2"; }
+    WRK_PID=
 }
 
-# measure NAME: warm-up then a measured run for each size; one line per size in $WORK/results.tsv.
+# measure ORDER NAME ROUND: warm-up then a measured run for each size; one line per size in
+# $WORK/results.tsv, keyed by ORDER (the target's place in the table) and the size's place.
 measure() {
-    local name=$1 size url out rps p50 p99 errors idle after peak
+    local order=$1 name=$2 round=$3 size_index size url out rps p50 p99 errors idle after peak
     idle=$(rss_kib "$TARGET_PID" VmRSS)
-    for size in "${SIZES[@]}"; do
+    for size_index in "${!SIZES[@]}"; do
+        size=${SIZES[$size_index]}
         url=http://127.0.0.1:$TARGET_PORT/$size
-        out=$WORK/wrk-$name-$size.txt
+        out=$WORK/wrk-$name-$size-$round.txt
         log "$name /$size: warm-up $WARMUP"
         run_wrk "$WARMUP" "$url" "$out.warmup"
         log "$name /$size: measuring $DURATION, $CONNECTIONS connections"
@@ -334,14 +350,30 @@ measure() {
                       /Non-2xx or 3xx responses:/ { n += $5 } END { print n + 0 }' "$out")
         after=$(rss_kib "$TARGET_PID" VmRSS)
         peak=$(rss_kib "$TARGET_PID" VmHWM)
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$size_index" \
             "$name" "$size" "${rps:-0}" "$p50" "$p99" "$idle" "$after" "$peak" "$errors" >>"$WORK/results.tsv"
-        { printf '### %s /%s\n\n```\n' "$name" "$size"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
-        log "$name /$size: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
+        { printf '### %s /%s, round %s\n\n```\n' "$name" "$size" "$round"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
+        log "$name /$size round $round: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
     done
 }
 
 # ---------------------------------------------------------------- report
+
+# summarize: one line per target and size: the round with the median req/s (its latencies and
+# memory), then the errors of all rounds, the req/s spread (half the min-max range, relative to
+# the median) and the number of rounds.
+summarize() {
+    sort -t "$(printf '\t')" -k1,1n -k2,2n -k5,5n "$WORK/results.tsv" | awk -F'\t' -v OFS='\t' '
+        function flush(   f, spread) {
+            if (!n) return
+            split(row[int((n + 1) / 2)], f, "\t")
+            spread = (n > 1 && f[5] > 0) ? sprintf("±%.0f%%", (max - min) / 2 / f[5] * 100) : "-"
+            print f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], errors, spread, n
+        }
+        $1 FS $2 != key { flush(); key = $1 FS $2; n = 0; errors = 0; min = $5 }
+        { row[++n] = $0; errors += $11; max = $5 }
+        END { flush() }'
+}
 
 versions() {
     printf -- '- nginx: %s\n' "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
@@ -368,19 +400,23 @@ report() {
     # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
     printf -- '- load: `wrk -t1 -c%s -d%s --latency`, HTTP/1.1 keep-alive, after a %s warm-up per size; upstream keep-alive everywhere\n' \
         "$CONNECTIONS" "$DURATION" "$WARMUP"
+    if ((ROUNDS > 1)); then
+        printf -- '- rounds: %s, each proxy restarted every round; a row is the round with the median req/s, spread = half the req/s range over the rounds, errors = all rounds\n' "$ROUNDS"
+    fi
     printf -- '- RSS: summed over the process tree (nginx: master + worker); idle = before any load, after = right after the run, peak = VmHWM\n'
     versions
-    printf '\n| proxy | size | req/s | p50 ms | p99 ms | RSS idle MiB | RSS after MiB | RSS peak MiB | req/s vs nginx | p99 vs nginx | errors |\n'
-    printf '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n'
+    summarize >"$WORK/summary.tsv"
+    printf '\n| proxy | size | req/s | spread | p50 ms | p99 ms | RSS idle MiB | RSS after MiB | RSS peak MiB | req/s vs nginx | p99 vs nginx | errors |\n'
+    printf '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n'
     awk -F'\t' '
         NR == FNR { if ($1 == "nginx") { rps[$2] = $3; p99[$2] = $5 } next }
         {
             r = ($2 in rps && rps[$2] > 0) ? sprintf("%.2f", $3 / rps[$2]) : "n/a"
             l = ($2 in p99 && p99[$2] > 0) ? sprintf("%.2f", $5 / p99[$2]) : "n/a"
-            printf "| %s | %s | %d | %.2f | %.2f | %.1f | %.1f | %.1f | %s | %s | %d |\n",
+            printf "| %s | %s | %d | %s | %.2f | %.2f | %.1f | %.1f | %.1f | %s | %s | %d |\n",
                 ($1 == "direct" ? "direct (no proxy)" : $1), ($2 == "small" ? "13 B" : "16 KiB"),
-                $3, $4, $5, $6 / 1024, $7 / 1024, $8 / 1024, r, l, $9
-        }' "$WORK/results.tsv" "$WORK/results.tsv"
+                $3, $10, $4, $5, $6 / 1024, $7 / 1024, $8 / 1024, r, l, $9
+        }' "$WORK/summary.tsv" "$WORK/summary.tsv"
     if wants direct; then
         printf '\n"direct (no proxy)" is wrk straight to the origin: the most the load side can drive; its RSS is the origin'"'"'s.\n'
     fi
@@ -414,11 +450,16 @@ main() {
 
     log "placement: proxy on CPU $PROXY_CPU; wrk and origin on CPU $LOAD_CPU"
     start_origin
-    local target
-    for target in "${TARGETS[@]}"; do
-        start_target "$target"
-        measure "$target"
-        [[ $target == direct ]] || stop_session "$TARGET_PID"
+    # Rounds interleave the proxies, so a slow minute on a shared host hits all of them alike.
+    local round index target
+    for ((round = 1; round <= ROUNDS; round++)); do
+        ((ROUNDS == 1)) || log "round $round of $ROUNDS"
+        for index in "${!TARGETS[@]}"; do
+            target=${TARGETS[$index]}
+            start_target "$target"
+            measure "$((index + 1))" "$target" "$round"
+            [[ $target == direct ]] || stop_session "$TARGET_PID"
+        done
     done
 
     mkdir -p "$RESULTS_DIR"
