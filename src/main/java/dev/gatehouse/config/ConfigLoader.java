@@ -1,19 +1,100 @@
 package dev.gatehouse.config;
 
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
 
-/** Reads a YAML config file into a validated {@link GatehouseConfig}, reporting every error with its position. */
+/**
+ * Reads a YAML config file into a validated {@link GatehouseConfig}, reporting every error with its position.
+ *
+ * <p>The YAML is composed into a node tree (which keeps line and column of every key and value) and walked
+ * by hand rather than bound to classes, so each message can point at the exact spot and every error in the
+ * file is reported in one go.
+ */
 public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads and validates the file. */
+    /**
+     * Loads and validates the file (UTF-8). Relative paths in it are resolved against the file's directory.
+     *
+     * @throws ConfigException with every error found; an unreadable file gives one error at 1:1
+     */
     public static GatehouseConfig load(Path file) throws ConfigException {
-        throw new UnsupportedOperationException("not yet written");
+        Objects.requireNonNull(file, "file");
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw unreadable(file, "no such file");
+        } catch (AccessDeniedException e) {
+            throw unreadable(file, "permission denied");
+        } catch (MalformedInputException e) {
+            throw unreadable(file, "not UTF-8 text");
+        } catch (IOException e) {
+            throw unreadable(file, e.getMessage());
+        }
+        return parse(text, file);
     }
 
-    /** Parses and validates YAML text; {@code source} names the file in messages and anchors relative paths. */
+    /**
+     * Parses and validates YAML text; {@code source} names the file in messages and anchors relative paths.
+     *
+     * @throws ConfigException with every error found, in file order
+     */
     public static GatehouseConfig parse(String yaml, Path source) throws ConfigException {
-        throw new UnsupportedOperationException("not yet written");
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(source, "source");
+        Problems problems = new Problems(source);
+        Optional<Node> root = compose(yaml, source, problems);
+        if (!problems.isEmpty()) {
+            // A syntax error leaves no tree to check further.
+            throw new ConfigException(problems.sorted());
+        }
+        if (root.isEmpty() || YamlNodes.isNull(root.get())) {
+            problems.at(Optional.empty(), "the config is empty (expected: at least a sites: map)", null);
+        } else if (!(root.get() instanceof MappingNode mapping)) {
+            problems.at(root.get(), "", "expected a map of settings like sites: and upstreams:, got "
+                    + YamlNodes.describe(root.get()));
+        } else {
+            ConfigValidator validator = new ConfigValidator(problems);
+            GatehouseConfig config = new ConfigReader(source, problems, validator).read(mapping);
+            validator.validate(config);
+            if (problems.isEmpty()) {
+                return config;
+            }
+        }
+        throw new ConfigException(problems.sorted());
+    }
+
+    private static Optional<Node> compose(String yaml, Path source, Problems problems) {
+        LoadSettings settings = LoadSettings.builder().setLabel(source.toString()).build();
+        try {
+            return new Compose(settings).composeString(yaml);
+        } catch (MarkedYamlEngineException e) {
+            String context = e.getContext();
+            problems.at(e.getProblemMark().or(e::getContextMark), "invalid YAML: " + e.getProblem(),
+                    context == null || context.isBlank() ? null : context);
+        } catch (YamlEngineException e) {
+            problems.at(Optional.empty(), "invalid YAML: " + e.getMessage(), null);
+        }
+        return Optional.empty();
+    }
+
+    private static ConfigException unreadable(Path file, String why) {
+        return new ConfigException(List.of(new ConfigError(file, 1, 1,
+                "cannot read the config file: " + why, Optional.empty())));
     }
 }

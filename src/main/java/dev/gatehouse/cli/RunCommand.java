@@ -1,0 +1,54 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.server.GatehouseServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code gatehouse run [--config FILE]}: serve until SIGTERM or SIGINT, then stop gracefully (in-flight requests
+ * get the configured shutdown grace) and exit 0.
+ */
+@Command(name = "run", description = "Run the server.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "gatehouse.yaml",
+            description = "config file (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        GatehouseConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            ValidateCommand.printErrors(e);
+            System.err.println("not started: fix the config and run again");
+            return 1;
+        }
+        GatehouseServer server = new GatehouseServer(cfg);
+        try {
+            server.start();
+        } catch (Exception e) {
+            log.error("not started: {}", e.toString());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        log.info("gatehouse started with {} ({} sites)", config, cfg.sites().size());
+        stop.await();
+        log.info("stopping: finishing in-flight requests (up to {}s)", cfg.timeouts().shutdown().toSeconds());
+        server.stop(cfg.timeouts().shutdown());
+        log.info("stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.config.ConfigError;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.config.GatehouseConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code gatehouse validate FILE}: every error at once, with positions; exit 1 when there is any. */
+@Command(name = "validate", description = "Check a config file and print every error with its position.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the config file", defaultValue = "gatehouse.yaml")
+    Path file;
+
+    @Override
+    public Integer call() {
+        try {
+            GatehouseConfig config = ConfigLoader.load(file);
+            System.out.printf("%s: valid (%d sites, %d upstreams)%n", file, config.sites().size(),
+                    config.upstreams().size());
+            return 0;
+        } catch (ConfigException e) {
+            printErrors(e);
+            return 1;
+        }
+    }
+
+    static void printErrors(ConfigException e) {
+        for (ConfigError error : e.errors()) {
+            System.err.println(error.format());
+        }
+        System.err.printf("%d error%s%n", e.errors().size(), e.errors().size() == 1 ? "" : "s");
+    }
+}

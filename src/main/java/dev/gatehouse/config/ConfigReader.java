@@ -1,0 +1,164 @@
+package dev.gatehouse.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Turns the root node into a {@link GatehouseConfig}: the top-level settings here, sites and upstreams in
+ * {@link SiteReader} and {@link UpstreamReader}. Bad values are reported and replaced by defaults so that
+ * reading continues; the caller discards the result when anything was reported.
+ */
+final class ConfigReader {
+    static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
+            "limits", "access_log", "acme", "storage", "admin", "sites", "upstreams");
+    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address");
+    private static final List<String> TIMEOUT_KEYS =
+            List.of("connect", "upstream_header", "idle", "client_header", "websocket", "shutdown");
+    private static final List<String> LIMIT_KEYS = List.of("max_body", "max_uri", "max_headers");
+    private static final List<String> ACCESS_LOG_KEYS = List.of("format", "file");
+    private static final List<String> ACCESS_LOG_FORMATS = List.of("common", "json");
+
+    private final Path source;
+    private final Path baseDir;
+    private final Problems problems;
+    private final Values values;
+    private final ConfigValidator validator;
+
+    ConfigReader(Path source, Problems problems, ConfigValidator validator) {
+        this.source = source;
+        Path parent = source.toAbsolutePath().getParent();
+        this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+        this.problems = problems;
+        this.values = new Values(problems);
+        this.validator = validator;
+    }
+
+    GatehouseConfig read(MappingNode root) {
+        YamlMap map = YamlMap.fields(root, "", ROOT_KEYS, problems).orElseThrow();
+        Optional<String> email = values.string(map, "email").filter(e -> isEmail(e, map));
+        Optional<String> defaultSite = values.string(map, "default_site").map(s -> s.toLowerCase(Locale.ROOT));
+        defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
+        List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
+        new IgnoredSections(values).check(map);
+        return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
+                new SiteReader(values, validator, baseDir).read(map, root),
+                defaultSite,
+                new UpstreamReader(values).read(map),
+                timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
+                limits(section(map, "limits", LIMIT_KEYS)),
+                trusted, accessLog(map));
+    }
+
+    /** A fixed-key section; absent or malformed reads as empty so every field takes its default. */
+    private YamlMap section(YamlMap root, String key, List<String> keys) {
+        return root.get(key).flatMap(n -> YamlMap.fields(n, key, keys, problems)).orElse(YamlMap.empty(key));
+    }
+
+    private boolean isEmail(String email, YamlMap map) {
+        if (email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            return true;
+        }
+        problems.at(map.get("email").orElseThrow(), "email", "\"" + email + "\" is not an email address "
+                + "(expected: like ops@example.com)");
+        return false;
+    }
+
+    private Listen listen(YamlMap m) {
+        String address = values.string(m, "address").filter(a -> {
+            if (a.matches("[A-Za-z0-9._:-]+")) {
+                return true;
+            }
+            problems.at(m.get("address").orElseThrow(), m.path("address"),
+                    "\"" + a + "\" is not an address to bind (expected: like 0.0.0.0, :: or 127.0.0.1)");
+            return false;
+        }).orElse(Listen.DEFAULT_ADDRESS);
+        OptionalInt http = port(m, "http", Listen.DEFAULT_HTTP);
+        OptionalInt https = port(m, "https", Listen.DEFAULT_HTTPS);
+        if (http.isPresent() && http.equals(https)) {
+            String key = m.has("https") ? "https" : "http";
+            problems.at(m.get(key).orElseThrow(), m.path(key), "port " + http.getAsInt()
+                    + " is used for both http and https (expected: two different ports)");
+        }
+        return new Listen(address, http, https);
+    }
+
+    /** A port, or {@code off}; YAML 1.2 reads {@code off} as a string, {@code false} is accepted too. */
+    private OptionalInt port(YamlMap m, String key, int defaultPort) {
+        Optional<Node> node = m.get(key);
+        if (node.isEmpty()) {
+            return OptionalInt.of(defaultPort);
+        }
+        Optional<String> text = values.string(node.get(), m.path(key));
+        if (text.isEmpty() || text.get().equals("off") || text.get().equals("false")) {
+            return OptionalInt.empty();
+        }
+        return values.integer(node.get(), m.path(key), 1, 65535, "or off to turn the listener off").map(OptionalInt::of)
+                .orElse(OptionalInt.of(defaultPort));
+    }
+
+    private Timeouts timeouts(YamlMap m) {
+        Timeouts d = Timeouts.DEFAULTS;
+        return new Timeouts(timeout(m, "connect", d.connect()), timeout(m, "upstream_header", d.upstreamHeader()),
+                timeout(m, "idle", d.idle()), timeout(m, "client_header", d.clientHeader()),
+                timeout(m, "websocket", d.websocket()), timeout(m, "shutdown", d.shutdown()));
+    }
+
+    /** Zero would fail every request at once, so only {@code shutdown} (stop without waiting) may be 0. */
+    private Duration timeout(YamlMap m, String key, Duration defaultValue) {
+        return m.get(key).flatMap(n -> values.duration(n, m.path(key)).filter(d -> {
+            if (!d.isZero() || key.equals("shutdown")) {
+                return true;
+            }
+            problems.at(n, m.path(key), "0 is too short (expected: more than 0, like 10s)");
+            return false;
+        })).orElse(defaultValue);
+    }
+
+    private Limits limits(YamlMap m) {
+        Limits d = Limits.DEFAULTS;
+        long maxBody = size(m, "max_body", Long.MAX_VALUE).orElse(d.maxBody());
+        int maxUri = size(m, "max_uri", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxUri());
+        int maxHeaders = size(m, "max_headers", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxHeaders());
+        return new Limits(maxBody, maxUri, maxHeaders);
+    }
+
+    private Optional<Long> size(YamlMap m, String key, long max) {
+        return m.get(key).flatMap(n -> values.size(n, m.path(key)).filter(v -> {
+            if (v <= max) {
+                return true;
+            }
+            problems.at(n, m.path(key), v + " bytes is too large (expected: at most " + max + " bytes)");
+            return false;
+        }));
+    }
+
+    private AccessLog accessLog(YamlMap root) {
+        Optional<Node> node = root.get("access_log");
+        if (node.isEmpty()) {
+            return AccessLog.DEFAULT;
+        }
+        if (node.get() instanceof ScalarNode s && s.getValue().equals("off")) {
+            return new AccessLog(false, AccessLog.DEFAULT.format(), Optional.empty());
+        }
+        YamlMap m = YamlMap.fields(node.get(), "access_log", ACCESS_LOG_KEYS, problems).orElse(YamlMap.empty(""));
+        AccessLog.Format format = values.string(m, "format").flatMap(f -> {
+            if (ACCESS_LOG_FORMATS.contains(f)) {
+                return Optional.of(AccessLog.Format.valueOf(f.toUpperCase(Locale.ROOT)));
+            }
+            problems.at(m.get("format").orElseThrow(), m.path("format"), "unknown format \"" + f + "\" "
+                    + "(expected: common or json)", KeyHints.closest(f, ACCESS_LOG_FORMATS)
+                    .map(c -> "did you mean \"" + c + "\"?").orElse(null));
+            return Optional.empty();
+        }).orElse(AccessLog.DEFAULT.format());
+        Optional<Path> file = values.string(m, "file").flatMap(f -> values.parsed(m.get("file").orElseThrow(),
+                m.path("file"), f, text -> baseDir.resolve(text).toAbsolutePath().normalize()));
+        return new AccessLog(true, format, file);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.gatehouse.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads typed scalar values from nodes. Each method reports a bad value (at the value's position) and
+ * returns empty, so the caller falls back to a default and reading goes on to find the next error.
+ */
+final class Values {
+    private final Problems problems;
+
+    Values(Problems problems) {
+        this.problems = problems;
+    }
+
+    Problems problems() {
+        return problems;
+    }
+
+    /** A non-null scalar's text (numbers and booleans included, as written). */
+    Optional<String> string(Node node, String path) {
+        if (node instanceof ScalarNode s && !YamlNodes.isNull(node)) {
+            return Optional.of(s.getValue());
+        }
+        problems.at(node, path, "expected a string, got " + YamlNodes.describe(node));
+        return Optional.empty();
+    }
+
+    /** The string under {@code key}, when present. */
+    Optional<String> string(YamlMap map, String key) {
+        return map.get(key).flatMap(n -> string(n, map.path(key)));
+    }
+
+    /** A whole number in {@code min..max}. */
+    Optional<Integer> integer(Node node, String path, int min, int max) {
+        return integer(node, path, min, max, null);
+    }
+
+    /** A whole number in {@code min..max}, with a hint (may be null) for values out of range. */
+    Optional<Integer> integer(Node node, String path, int min, int max, String hint) {
+        return string(node, path).flatMap(text -> {
+            String range = "(expected: " + min + ".." + max + ")";
+            if (!text.matches("[-+]?\\d{1,10}")) {
+                problems.at(node, path, "\"" + text + "\" is not a whole number " + range, hint);
+                return Optional.empty();
+            }
+            long value = Long.parseLong(text);
+            if (value < min || value > max) {
+                problems.at(node, path, value + " is out of range " + range, hint);
+                return Optional.empty();
+            }
+            return Optional.of((int) value);
+        });
+    }
+
+    /** A duration like {@code 10s}; see {@link Durations}. */
+    Optional<Duration> duration(Node node, String path) {
+        return string(node, path).flatMap(text -> parsed(node, path, text, Durations::parse));
+    }
+
+    /** A size like {@code 8kb}; see {@link Sizes}. */
+    Optional<Long> size(Node node, String path) {
+        return string(node, path).flatMap(text -> parsed(node, path, text, Sizes::parse));
+    }
+
+    /** Address ranges, written as a list or as one string. */
+    List<Cidr> cidrs(Node node, String path) {
+        List<Cidr> out = new ArrayList<>();
+        List<Node> items = oneOrMany(node);
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = node instanceof SequenceNode ? YamlNodes.item(path, i) : path;
+            Node item = items.get(i);
+            string(item, itemPath).flatMap(text -> parsed(item, itemPath, text, Cidr::parse)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Runs a parser that throws {@link IllegalArgumentException} with a message, reporting it at the node. */
+    <T> Optional<T> parsed(Node node, String path, String text, Function<String, T> parser) {
+        try {
+            return Optional.of(parser.apply(text));
+        } catch (IllegalArgumentException e) {
+            problems.at(node, path, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The items of a list, or the node itself: lets users write {@code method: GET} for {@code [GET]}. */
+    static List<Node> oneOrMany(Node node) {
+        if (node instanceof SequenceNode seq) {
+            return seq.getValue();
+        }
+        return YamlNodes.isNull(node) ? List.of() : List.of(node);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.gatehouse.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One request and its response, from the head's arrival to the last byte written. Carries what the handlers
+ * need (the client channel, the request, who the client is) and collects what the access log prints.
+ * Confined to the client channel's event loop.
+ */
+public final class Exchange {
+
+    /** Callbacks into the connection that owns this exchange. */
+    public interface Owner {
+        /** The handler wants the next piece of the request body. */
+        void readRequestBody();
+
+        /** The response has been written completely (or the exchange was abandoned). */
+        void finished(Exchange exchange);
+
+        /** A 101 was relayed: HTTP handling of the client connection must stop; raw bytes follow. */
+        void switchedProtocols();
+    }
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final InetSocketAddress remote;
+    private final boolean secure;
+    private final String host;
+    private final String site;
+    private final long startNanos;
+    private final Owner owner;
+    private boolean keepAlive;
+    private boolean finished;
+    private int status;
+    private long bytesOut;
+    private String upstream = "-";
+    private String target = "-";
+    private String cause = "";
+
+    public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, boolean secure,
+                    String host, String site, long startNanos, boolean keepAlive, Owner owner) {
+        this.ctx = ctx;
+        this.request = request;
+        this.remote = remote;
+        this.secure = secure;
+        this.host = host;
+        this.site = site;
+        this.startNanos = startNanos;
+        this.keepAlive = keepAlive;
+        this.owner = owner;
+    }
+
+    public ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    public HttpRequest request() {
+        return request;
+    }
+
+    public InetSocketAddress remote() {
+        return remote;
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    /** Host name the request was for, lower case, without port. */
+    public String host() {
+        return host;
+    }
+
+    /** Name of the site that matched ("-" when none). */
+    public String site() {
+        return site;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public boolean isHead() {
+        return HttpMethod.HEAD.equals(request.method());
+    }
+
+    /** Whether the client connection stays open after this response. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Asks for the client connection to be closed after this response. */
+    public void closeAfterResponse() {
+        keepAlive = false;
+    }
+
+    public void readRequestBody() {
+        owner.readRequestBody();
+    }
+
+    /** Hands the client connection over to a raw byte relay after a 101 has been written. */
+    public void switchedProtocols() {
+        owner.switchedProtocols();
+    }
+
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** Marks the exchange complete; called once, after the last response byte was written (or abandoned). */
+    public void finish() {
+        if (!finished) {
+            finished = true;
+            owner.finished(this);
+        }
+    }
+
+    /**
+     * Writes a complete small response (error pages, redirects, fixed bodies) and finishes the exchange when it is
+     * written. A HEAD request gets the same headers and no body.
+     */
+    public ChannelFuture respond(FullHttpResponse response) {
+        status = response.status().code();
+        applyKeepAlive(response);
+        int length = response.content().readableBytes();
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        if (isHead()) {
+            response.content().clear();
+        } else {
+            bytesOut += length;
+        }
+        return ctx.writeAndFlush(response).addListener(f -> finish());
+    }
+
+    /**
+     * Sets the response's Connection header from {@link #keepAlive()}: nothing for HTTP/1.1 keep-alive,
+     * {@code keep-alive} for an HTTP/1.0 client that asked for it, {@code close} otherwise.
+     */
+    public void applyKeepAlive(HttpResponse response) {
+        if (keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            HttpUtil.setKeepAlive(response, keepAlive);
+        }
+    }
+
+    /** {@link #respond} with a short plain-text body. */
+    public ChannelFuture respondText(HttpResponseStatus status, String body) {
+        return respond(textResponse(status, body));
+    }
+
+    /** A complete plain-text response; the body gets a trailing newline so terminals show it cleanly. */
+    public static FullHttpResponse textResponse(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8");
+        return response;
+    }
+
+    // What the access log prints.
+
+    public int status() {
+        return status;
+    }
+
+    public void status(int status) {
+        this.status = status;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    public void addBytesOut(long n) {
+        bytesOut += n;
+    }
+
+    public String upstream() {
+        return upstream;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public void upstream(String upstream, String target) {
+        this.upstream = upstream;
+        this.target = target;
+    }
+
+    /** Why the exchange failed, when it did ("" otherwise): a short word for logs such as "connect-refused". */
+    public String cause() {
+        return cause;
+    }
+
+    public void cause(String cause) {
+        this.cause = cause;
+    }
+}

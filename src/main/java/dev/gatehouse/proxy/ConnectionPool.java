@@ -1,0 +1,92 @@
+package dev.gatehouse.proxy;
+
+import dev.gatehouse.config.Target;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to upstream targets, one pool per event loop: a client's request is forwarded on a
+ * connection owned by the client's own event loop, so no lock is taken and no byte crosses threads.
+ */
+public final class ConnectionPool {
+    /** Idle connections kept per target and event loop, like nginx's {@code keepalive 64}. */
+    static final int MAX_IDLE_PER_TARGET = 64;
+
+    private final Class<? extends SocketChannel> channelType;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final FastThreadLocal<Map<Target, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
+        @Override
+        protected Map<Target, ArrayDeque<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
+
+    public ConnectionPool(Class<? extends SocketChannel> channelType, Duration connectTimeout, Duration idleTimeout) {
+        this.channelType = channelType;
+        this.connectTimeout = connectTimeout;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** An idle, open connection to the target on the calling event loop, or null. */
+    Channel poll(Target target) {
+        ArrayDeque<Channel> queue = idle.get().get(target);
+        while (queue != null && !queue.isEmpty()) {
+            Channel ch = queue.pollFirst();
+            if (ch.isActive()) {
+                return ch;
+            }
+        }
+        return null;
+    }
+
+    /** Opens a new connection on {@code loop}; its reads are driven by the proxy (auto-read off). */
+    ChannelFuture connect(EventLoop loop, Target target) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast("http-codec", new HttpClientCodec())
+                                .addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast("upstream", new UpstreamHandler());
+                    }
+                });
+        return b.connect(new InetSocketAddress(target.host(), target.port()));
+    }
+
+    /** Returns a connection whose exchange ended cleanly; it is closed instead when the pool is full. */
+    void release(Target target, Channel ch) {
+        if (!ch.isActive()) {
+            return;
+        }
+        ArrayDeque<Channel> queue = idle.get().computeIfAbsent(target, t -> new ArrayDeque<>());
+        if (queue.size() >= MAX_IDLE_PER_TARGET) {
+            ch.close();
+            return;
+        }
+        queue.addFirst(ch);
+        // Learn of a close by the upstream while idle: the read completes with EOF, UpstreamHandler closes.
+        ch.read();
+    }
+}

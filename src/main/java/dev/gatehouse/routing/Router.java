@@ -1,0 +1,94 @@
+package dev.gatehouse.routing;
+
+import dev.gatehouse.config.Action;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.Route;
+import dev.gatehouse.config.Site;
+import io.netty.handler.codec.http.HttpRequest;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Picks the site for a host and the first matching route within it. Built once per config; immutable and safe to
+ * share across event loops. {@code T} is what a route resolves to (the server's request handler).
+ */
+public final class Router<T> {
+
+    /** A routing decision. */
+    public record Match<T>(Site site, Route route, T handler) {
+    }
+
+    /** A site with its compiled routes. */
+    private record SiteRoutes<T>(Site site, List<CompiledRoute<T>> routes) {
+    }
+
+    private final Map<String, SiteRoutes<T>> exact = new HashMap<>();
+    private final Map<String, SiteRoutes<T>> wildcard = new HashMap<>();
+    private final Optional<SiteRoutes<T>> fallback;
+
+    private Router(GatehouseConfig config, Function<Action, T> handlers) {
+        for (Site site : config.sites().values()) {
+            List<CompiledRoute<T>> routes = site.routes().stream()
+                    .map(r -> new CompiledRoute<>(r, handlers.apply(r.action())))
+                    .toList();
+            SiteRoutes<T> compiled = new SiteRoutes<>(site, routes);
+            String host = site.host().toLowerCase(Locale.ROOT);
+            if (site.isWildcard()) {
+                wildcard.put(host.substring(2), compiled);
+            } else {
+                exact.put(host, compiled);
+            }
+        }
+        fallback = config.defaultSite().map(h -> exact.getOrDefault(h.toLowerCase(Locale.ROOT),
+                wildcard.get(h.toLowerCase(Locale.ROOT).replaceFirst("^\\*\\.", ""))));
+    }
+
+    /** Builds the router, creating each route's handler once with {@code handlers}. */
+    public static <T> Router<T> build(GatehouseConfig config, Function<Action, T> handlers) {
+        return new Router<>(config, handlers);
+    }
+
+    /** The site serving this host: exact name, else a one-label wildcard, else the default site. */
+    public Optional<Site> site(String host) {
+        return siteFor(host).map(SiteRoutes::site);
+    }
+
+    /**
+     * Routes a request.
+     *
+     * @param host           request host, lower case, without port
+     * @param normalizedPath from {@link RequestPaths#normalize}
+     * @return empty when no site serves the host (and no default site is set) or none of its routes matches
+     */
+    public Optional<Match<T>> route(String host, HttpRequest request, String normalizedPath, InetAddress client) {
+        Optional<SiteRoutes<T>> site = siteFor(host);
+        if (site.isPresent()) {
+            for (CompiledRoute<T> route : site.get().routes()) {
+                if (route.matches(request, normalizedPath, client)) {
+                    return Optional.of(new Match<>(site.get().site(), route.route(), route.handler()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<SiteRoutes<T>> siteFor(String host) {
+        SiteRoutes<T> s = exact.get(host);
+        if (s == null) {
+            int dot = host.indexOf('.');
+            if (dot > 0) {
+                s = wildcard.get(host.substring(dot + 1));
+            }
+        }
+        if (s == null) {
+            return fallback;
+        }
+        return Optional.ofNullable(s);
+    }
+}

@@ -1,0 +1,312 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.http.Exchange;
+import dev.gatehouse.http.Handler;
+import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.routing.RequestPaths;
+import dev.gatehouse.routing.Router;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One client connection: takes request heads one at a time (pipelined ones wait their turn), checks them, routes
+ * them, hands each to its handler, and decides after every response whether the connection goes on.
+ * Reads are explicit (auto-read off): the next request head is read only once the previous response is done.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Exchange.Owner {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    private final ServerState state;
+    private final boolean secure;
+    private final HeadTimeout headTimeout;
+    private final ServerHttpCodec codec;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private RequestFlow flow;
+    private Routing routing;
+    private boolean requestComplete;
+    private boolean starting;
+    private boolean finishedWhileStarting;
+    private boolean draining;
+    private long bodyBytes;
+
+    ConnectionHandler(ServerState state, boolean secure, HeadTimeout headTimeout, ServerHttpCodec codec) {
+        this.state = state;
+        this.secure = secure;
+        this.headTimeout = headTimeout;
+        this.codec = codec;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null && requestComplete || !pipelined.isEmpty()) {
+            pipelined.add(msg); // a pipelined request: its turn comes when the current response is done
+            return;
+        }
+        handle(msg);
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            startExchange(request);
+        }
+        if (msg instanceof HttpContent content) {
+            body(content);
+        } else if (!(msg instanceof HttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void startExchange(HttpRequest request) {
+        headTimeout.headArrived();
+        routing = state.routing();
+        requestComplete = false;
+        bodyBytes = 0;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining && !state.isDraining();
+        String host = hostOf(request);
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
+        Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
+                : routing.router().route(host, request, RequestPaths.normalize(RequestPaths.rawPath(request.uri())),
+                remote.getAddress());
+        String site = match.map(m -> m.site().host()).orElse("-");
+        exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), keepAlive, this);
+        starting = true;
+        try {
+            if (refusal.isPresent()) {
+                exchange.closeAfterResponse();
+                exchange.cause("bad-request");
+                flow = RequestFlow.DISCARD_BODY;
+                exchange.respondText(refusal.get().status(), refusal.get().status().code() + " "
+                        + refusal.get().status().reasonPhrase() + ": " + refusal.get().reason());
+            } else if (match.isEmpty()) {
+                flow = RequestFlow.DISCARD_BODY;
+                exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
+                        ? "404 Not Found: no route of this site matches the request"
+                        : "404 Not Found: no site is configured for host \"" + host + "\"");
+            } else {
+                if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
+                    // A client still waiting for 100-continue, or an upgrade that may not happen: after the
+                    // response nobody knows what the following bytes are, unless the handler takes them over.
+                    exchange.closeAfterResponse();
+                }
+                flow = match.get().handler().begin(exchange);
+            }
+        } finally {
+            starting = false;
+        }
+        if (finishedWhileStarting) {
+            finishedWhileStarting = false;
+            afterResponse();
+        }
+    }
+
+    /** Host from the absolute-form target (RFC 9112 §3.2.2), else the Host header; lower case, port dropped. */
+    private static String hostOf(HttpRequest request) {
+        String uri = request.uri();
+        String authority;
+        if (!uri.startsWith("/") && uri.contains("://")) {
+            int start = uri.indexOf("://") + 3;
+            int end = start;
+            while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+                end++;
+            }
+            authority = uri.substring(start, end);
+        } else {
+            authority = request.headers().get(HttpHeaderNames.HOST, "");
+        }
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
+        }
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            return (close > 0 ? authority.substring(1, close) : authority).toLowerCase(Locale.ROOT);
+        }
+        int colon = authority.indexOf(':');
+        String host = colon >= 0 ? authority.substring(0, colon) : authority;
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+
+    private void body(HttpContent content) {
+        if (exchange == null) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            badBody(HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed request body");
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        long max = routing.config().limits().maxBody();
+        if (max > 0 && bodyBytes > max) {
+            content.release();
+            badBody(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "413 Content Too Large: the body is larger than " + max + " bytes");
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        flow.content(content);
+        if (exchange != null && exchange.isFinished()) {
+            afterResponse(); // the response went out before the body ended: this was the rest of it
+        }
+    }
+
+    /** The body broke a rule mid-stream: answer if the response has not started, else cut the connection. */
+    private void badBody(HttpResponseStatus status, String message) {
+        requestComplete = true;
+        if (exchange.isFinished()) {
+            ctx.close();
+            return;
+        }
+        flow.abort();
+        exchange.closeAfterResponse();
+        exchange.cause("bad-body");
+        if (exchange.status() == 0 && ctx.channel().isActive()) {
+            exchange.respondText(status, message);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flow != null && exchange != null && !exchange.isFinished()) {
+            flow.clientReadComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void readRequestBody() {
+        if (!requestComplete) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void finished(Exchange ex) {
+        routing.accessLog().log(ex);
+        if (starting) {
+            finishedWhileStarting = true;
+        } else {
+            afterResponse();
+        }
+    }
+
+    /** The response is written and the request read: close, or turn to the next request. */
+    private void afterResponse() {
+        if (exchange == null) {
+            return;
+        }
+        if (!exchange.keepAlive() || draining || state.isDraining() || !ctx.channel().isActive()) {
+            exchange = null;
+            flow = null;
+            releasePipelined();
+            ctx.close();
+            return;
+        }
+        if (!requestComplete) {
+            ctx.read(); // read the rest of the body and drop it, then go on
+            return;
+        }
+        exchange = null;
+        flow = null;
+        while (!pipelined.isEmpty() && (exchange == null || !requestComplete)) {
+            handle(pipelined.poll());
+        }
+        if (exchange == null) {
+            headTimeout.awaitNextHead();
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void switchedProtocols() {
+        ctx.pipeline().remove(headTimeout);
+        ctx.pipeline().remove("idle");
+        ctx.pipeline().remove("chunked-writer");
+        ctx.pipeline().remove(this);
+        ctx.pipeline().remove(codec);
+    }
+
+    /** Shutdown: close now when idle, else after the current response. */
+    void drain() {
+        draining = true;
+        if (exchange == null) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (flow != null && ctx.channel().isWritable()) {
+            flow.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && flow != null && exchange != null && !exchange.isFinished()) {
+            flow.clientIdle();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePipelined();
+        if (flow != null && exchange != null && !exchange.isFinished()) {
+            exchange.status(exchange.status() == 0 ? 499 : exchange.status());
+            flow.clientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void releasePipelined() {
+        Object msg;
+        while ((msg = pipelined.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.Handler;
+import dev.gatehouse.proxy.ConnectionPool;
+import dev.gatehouse.routing.Router;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #stop} stops
+ * accepting, lets in-flight requests finish within a grace period, then closes everything.
+ */
+public final class GatehouseServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
+
+    private final GatehouseConfig config;
+    private final Transport transport;
+    private final ServerState state;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private int httpPort = -1;
+
+    public GatehouseServer(GatehouseConfig config) {
+        this(config, Transport.best());
+    }
+
+    public GatehouseServer(GatehouseConfig config, Transport transport) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = transport;
+        ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
+                config.timeouts().connect(), config.timeouts().idle());
+        this.state = new ServerState(compile(config, connections));
+    }
+
+    private static Routing compile(GatehouseConfig config, ConnectionPool connections) {
+        Handlers handlers = new Handlers(config, connections);
+        Router<Handler> router = Router.build(config, handlers::create);
+        return new Routing(config, router, new RequestGuard(config.limits()), new AccessLogger(config.accessLog()));
+    }
+
+    /** Binds the listeners. Throws when a port cannot be bound; nothing is left running then. */
+    public void start() throws InterruptedException {
+        acceptors = transport.newGroup(1);
+        workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        try {
+            OptionalInt http = config.listen().http();
+            if (http.isPresent()) {
+                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, false));
+                httpPort = ((InetSocketAddress) ch.localAddress()).getPort();
+                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
+                        transport.name());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Channel bind(int port, HttpInitializer initializer) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
+        Channel ch = b.bind(new InetSocketAddress(config.listen().address(), port)).sync().channel();
+        listeners.add(ch);
+        return ch;
+    }
+
+    /** The bound plain-HTTP port (useful when the config asked for port 0), or -1 when there is none. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /**
+     * Graceful stop: listeners close at once, idle connections close, busy ones close after their current response.
+     * Whatever is still open after {@code grace} is closed.
+     */
+    public void stop(Duration grace) {
+        state.startDraining();
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly();
+        }
+        listeners.clear();
+        for (Channel ch : state.connections()) {
+            ch.eventLoop().execute(() -> {
+                ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
+                if (h != null) {
+                    h.drain();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!state.connections().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!state.connections().isEmpty()) {
+            log.warn("closing {} connections still busy after the {}s grace period", state.connections().size(),
+                    grace.toSeconds());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        for (Channel l : listeners) {
+            l.close();
+        }
+        listeners.clear();
+        state.connections().close().awaitUninterruptibly();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

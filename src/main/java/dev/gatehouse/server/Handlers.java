@@ -1,0 +1,57 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.config.Action;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.Upstream;
+import dev.gatehouse.http.Handler;
+import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.proxy.ConnectionPool;
+import dev.gatehouse.proxy.ProxyHandler;
+import dev.gatehouse.routing.RedirectHandler;
+import dev.gatehouse.routing.RespondHandler;
+import dev.gatehouse.upstream.UpstreamPool;
+import dev.gatehouse.files.StaticFiles;
+import dev.gatehouse.routing.RequestPaths;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the handler for each route's action, once per config. */
+final class Handlers {
+    private final GatehouseConfig config;
+    private final ConnectionPool connections;
+    private final Map<String, UpstreamPool> pools = new HashMap<>();
+
+    Handlers(GatehouseConfig config, ConnectionPool connections) {
+        this.config = config;
+        this.connections = connections;
+        for (Upstream u : config.upstreams().values()) {
+            pools.put(u.name(), new UpstreamPool(u));
+        }
+    }
+
+    Handler create(Action action) {
+        if (action instanceof Action.Proxy proxy) {
+            UpstreamPool pool = pools.get(proxy.upstream());
+            return new ProxyHandler(pool, connections, config.timeouts(), config.trustedProxies());
+        }
+        if (action instanceof Action.Redirect redirect) {
+            return new RedirectHandler(redirect);
+        }
+        if (action instanceof Action.Respond respond) {
+            return new RespondHandler(respond);
+        }
+        return files(new StaticFiles((Action.Files) action));
+    }
+
+    private static Handler files(StaticFiles files) {
+        return exchange -> {
+            StaticFiles.Served served = files.serve(exchange.ctx(), exchange.request(),
+                    RequestPaths.rawPath(exchange.request().uri()), exchange.keepAlive());
+            exchange.status(served.status());
+            exchange.addBytesOut(served.bodyBytes());
+            served.done().addListener(f -> exchange.finish());
+            return RequestFlow.DISCARD_BODY;
+        };
+    }
+}

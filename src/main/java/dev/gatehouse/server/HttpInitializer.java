@@ -1,0 +1,55 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.config.Limits;
+import dev.gatehouse.config.Timeouts;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of a plain-HTTP client connection, in the order a request travels through it. */
+final class HttpInitializer extends ChannelInitializer<SocketChannel> {
+    private final ServerState state;
+    private final boolean secure;
+
+    HttpInitializer(ServerState state, boolean secure) {
+        this.state = state;
+        this.secure = secure;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        Routing routing = state.routing();
+        Timeouts timeouts = routing.config().timeouts();
+        HeadTimeout headTimeout = new HeadTimeout(timeouts.clientHeader(), timeouts.idle());
+        ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(routing.config().limits()));
+        long idleMs = timeouts.idle().toMillis();
+        ch.pipeline()
+                .addLast("head-timeout", headTimeout)
+                .addLast("http-codec", codec)
+                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                .addLast("chunked-writer", new ChunkedWriteHandler())
+                .addLast("router", new ConnectionHandler(state, secure, headTimeout, codec));
+        state.connections().add(ch);
+    }
+
+    /**
+     * Strict parsing: bare-LF line ends refused, header values with control bytes refused, duplicate differing
+     * Content-Length refused. The request line may be a little longer than the URI limit so that the method and
+     * version fit; the URI itself is checked against the limit exactly.
+     */
+    static HttpDecoderConfig decoderConfig(Limits limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxUri() + 64)
+                .setMaxHeaderSize(limits.maxHeaders())
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true)
+                .setAllowDuplicateContentLengths(false)
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(true))
+                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(true));
+    }
+}
