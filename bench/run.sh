@@ -284,7 +284,7 @@ start_target() {
         gatehouse)
             render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse.yaml"
             require_port_free "$PROXY_PORT"
-            log "Gatehouse JVM flags: ${GATEHOUSE_JAVA_OPTS-(GATEHOUSE_JAVA_OPTS unset: launcher defaults)}"
+            log "Gatehouse JVM flags: ${GATEHOUSE_JAVA_OPTS:-(GATEHOUSE_JAVA_OPTS unset: launcher defaults)}"
             # Pinned from the start so the JVM sizes its GC, JIT and event-loop threads for one CPU,
             # as nginx and HAProxy are given one worker / one thread.
             start_bg gatehouse "$REPO_DIR" "$PROXY_CPU" "$logfile" \
@@ -383,7 +383,7 @@ versions() {
     printf -- '- wrk: %s\n' "$("$WRK" -v 2>&1 | head -n 1 | sed 's/ \[.*//')"
     if wants gatehouse; then
         printf -- '- Gatehouse: %s\n' "$(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null || echo unknown)"
-        printf -- '- Gatehouse JVM flags: %s\n' "${GATEHOUSE_JAVA_OPTS-(unset: launcher defaults)}"
+        printf -- '- Gatehouse JVM flags: %s\n' "${GATEHOUSE_JAVA_OPTS:-(unset: launcher defaults)}"
         # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
         [[ -n $JAVA_COMMAND ]] && printf -- '- Gatehouse JVM command: `%s`\n' "$JAVA_COMMAND"
     fi
