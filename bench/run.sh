@@ -1,0 +1,474 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Gatehouse, nginx and HAProxy proxying to one nginx origin on loopback,
+# one after another in the same run, with wrk as the load generator. See bench/README.md.
+#
+#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--keep]
+#   env: DURATION (10s), WARMUP (3s), PROXY_CPU (0), LOAD_CPU (1), GATEHOUSE_JAVA_OPTS,
+#        GATEHOUSE_START_TIMEOUT (300 s, covers a first build of target/gatehouse.jar)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+CONF_DIR=$BENCH_DIR/conf
+RESULTS_DIR=$BENCH_DIR/results
+
+ORIGIN_PORT=${ORIGIN_PORT:-18000}
+PROXY_PORT=${PROXY_PORT:-18080}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+PROXY_CPU=${PROXY_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+START_TIMEOUT=${START_TIMEOUT:-30}
+GATEHOUSE_START_TIMEOUT=${GATEHOUSE_START_TIMEOUT:-300}
+CONNECTIONS=50
+ROUNDS=${ROUNDS:-1}
+KEEP_WORK=0
+
+KNOWN_TARGETS=(direct gatehouse nginx haproxy)
+SIZES=(small 16k)
+declare -A EXPECTED_BYTES=([small]=13 [16k]=16384)
+
+# Process-group (session) leaders started by this script; each is stopped at exit.
+STARTED=()
+STARTED_PID=
+WORK=
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    cat <<EOF
+Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--keep]
+
+Runs wrk against each target in turn, all proxying to the same nginx origin on 127.0.0.1:$ORIGIN_PORT,
+and prints a markdown table (also written to bench/results/latest.md).
+
+  --only TARGET     one of: ${KNOWN_TARGETS[*]} (repeatable; default: all).
+                    "direct" is wrk straight to the origin: the ceiling of the load side.
+  --connections N   wrk connections (default $CONNECTIONS)
+  --rounds N        measure everything N times, interleaved, and report the median (default 1;
+                    env ROUNDS)
+  --keep            keep the temporary work dir (configs, logs) instead of deleting it
+  -h, --help        this text
+
+Environment: DURATION (default 10s), WARMUP (default 3s), PROXY_CPU (0), LOAD_CPU (1),
+GATEHOUSE_JAVA_OPTS (JVM flags for ./gatehouse; unset means the launcher's defaults),
+GATEHOUSE_START_TIMEOUT (seconds, default 300: includes a first build of the jar).
+EOF
+}
+
+# ---------------------------------------------------------------- arguments
+
+parse_args() {
+    TARGETS=()
+    while (($#)); do
+        case $1 in
+            --only)
+                (($# >= 2)) || die "--only needs a value (expected: ${KNOWN_TARGETS[*]})"
+                [[ " ${KNOWN_TARGETS[*]} " == *" $2 "* ]] || die "--only $2 (expected: ${KNOWN_TARGETS[*]})"
+                [[ " ${TARGETS[*]} " == *" $2 "* ]] || TARGETS+=("$2")
+                shift 2 ;;
+            --connections)
+                (($# >= 2)) || die "--connections needs a value (expected: an integer > 0)"
+                [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--connections $2 (expected: an integer > 0)"
+                CONNECTIONS=$2
+                shift 2 ;;
+            --rounds)
+                (($# >= 2)) || die "--rounds needs a value (expected: an integer > 0)"
+                ROUNDS=$2
+                shift 2 ;;
+            --keep) KEEP_WORK=1; shift ;;
+            -h|--help) usage; exit 0 ;;
+            *) usage >&2; die "unknown argument: $1" ;;
+        esac
+    done
+    if ((${#TARGETS[@]} == 0)); then
+        TARGETS=("${KNOWN_TARGETS[@]}")
+    else
+        # Always measure in the documented order, whatever the order of the flags.
+        local ordered=() t
+        for t in "${KNOWN_TARGETS[@]}"; do
+            [[ " ${TARGETS[*]} " == *" $t "* ]] && ordered+=("$t")
+        done
+        TARGETS=("${ordered[@]}")
+    fi
+    [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "rounds $ROUNDS (expected: an integer > 0)"
+    [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || die "DURATION=$DURATION (expected: e.g. 10s, 1m)"
+    [[ $WARMUP =~ ^[0-9]+[smh]?$ ]] || die "WARMUP=$WARMUP (expected: e.g. 3s)"
+}
+
+wants() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------- tools
+
+# Debian installs nginx and haproxy under /usr/sbin, which is not on a normal user's PATH.
+find_bin() {
+    local name=$1 dir
+    if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+    for dir in /usr/sbin /sbin /usr/local/sbin; do
+        if [[ -x $dir/$name ]]; then echo "$dir/$name"; return 0; fi
+    done
+    return 1
+}
+
+install_missing() {
+    local -A package_of=([nginx]=nginx [wrk]=wrk [curl]=curl [taskset]=util-linux [ps]=procps)
+    wants haproxy && package_of[haproxy]=haproxy
+    local missing=() cmd
+    for cmd in "${!package_of[@]}"; do
+        find_bin "$cmd" >/dev/null || missing+=("${package_of[$cmd]}")
+    done
+    ((${#missing[@]} == 0)) && return 0
+
+    local sudo=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null 2>&1 || die "missing packages ${missing[*]} and not root; install them or run as root"
+        sudo=(sudo)
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]}, and no apt-get to install them with"
+    log "installing ${missing[*]} with apt-get"
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# ---------------------------------------------------------------- processes
+
+# start_bg NAME DIR CPU LOG COMMAND...: starts COMMAND in its own session (so the whole tree it
+# forks can be stopped by its id), pinned to CPU, output to LOG. Sets STARTED_PID.
+start_bg() {
+    local name=$1 dir=$2 cpu=$3 logfile=$4
+    shift 4
+    # In a script without job control a background child is not a group leader, so setsid
+    # does not fork and $! is the server's own pid (and its session id).
+    (cd "$dir" && exec setsid taskset -c "$cpu" "$@") >"$logfile" 2>&1 </dev/null &
+    STARTED_PID=$!
+    STARTED+=("$STARTED_PID")
+    log "$name started: pid $STARTED_PID on CPU $cpu (log $logfile)"
+}
+
+session_pids() { ps -o pid= -s "$1" 2>/dev/null | tr -s ' \n' ' '; }
+
+stop_session() {
+    local sid=$1 i
+    kill -TERM -- "-$sid" 2>/dev/null || kill -TERM "$sid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        [[ -z $(session_pids "$sid") ]] && break
+        sleep 0.1
+    done
+    kill -KILL -- "-$sid" 2>/dev/null || true
+    wait "$sid" 2>/dev/null || true
+    local kept=()
+    for i in "${STARTED[@]}"; do [[ $i == "$sid" ]] || kept+=("$i"); done
+    STARTED=("${kept[@]+"${kept[@]}"}")
+}
+
+cleanup() {
+    local status=$? pid
+    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null
+    for pid in "${STARTED[@]+"${STARTED[@]}"}"; do stop_session "$pid"; done
+    if [[ -n $WORK && -d $WORK ]]; then
+        if ((KEEP_WORK)); then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+    fi
+    exit "$status"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_port NAME PID PORT TIMEOUT LOG: waits until PORT accepts connections; fails with the
+# end of LOG if PID exits first or TIMEOUT seconds pass.
+wait_port() {
+    local name=$1 pid=$2 port=$3 timeout=$4 logfile=$5
+    local deadline=$((SECONDS + timeout))
+    until port_open "$port"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            show_log_tail "$logfile"
+            die "$name exited before listening on 127.0.0.1:$port (log above)"
+        fi
+        if ((SECONDS >= deadline)); then
+            show_log_tail "$logfile"
+            die "$name did not listen on 127.0.0.1:$port within ${timeout}s (log above)"
+        fi
+        sleep 0.2
+    done
+}
+
+show_log_tail() {
+    printf -- '---- last lines of %s ----\n' "$1" >&2
+    tail -n 30 "$1" >&2 || true
+    printf -- '----\n' >&2
+}
+
+require_port_free() {
+    if port_open "$1"; then
+        die "127.0.0.1:$1 is already in use (see: ss -ltnp 'sport = :$1'); stop that process first"
+    fi
+}
+
+# rss_kib SESSION FIELD: sum of FIELD (VmRSS or VmHWM) over every process of the session, in KiB.
+rss_kib() {
+    local sid=$1 field=$2 total=0 pid value
+    for pid in $(session_pids "$sid"); do
+        value=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+        total=$((total + ${value:-0}))
+    done
+    echo "$total"
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# ---------------------------------------------------------------- setup
+
+render() { # render TEMPLATE OUT
+    sed -e "s|@WORK@|$WORK|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" "$1" >"$2"
+}
+
+# check_config NAME COMMAND...: runs a server's own config check; shows its output when it fails.
+check_config() {
+    local name=$1 out
+    shift
+    out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; die "$name: the generated config was rejected (output above)"; }
+}
+
+nginx_dirs() { mkdir -p "$1"/tmp/{body,proxy,fastcgi,uwsgi,scgi}; }
+
+start_origin() {
+    nginx_dirs "$WORK/origin"
+    mkdir -p "$WORK/origin/www"
+    head -c 16384 /dev/zero | tr '\0' 'x' >"$WORK/origin/www/16k"
+    render "$CONF_DIR/origin-nginx.conf" "$WORK/origin/nginx.conf"
+    check_config origin "$NGINX" -t -q -p "$WORK/origin" -e stderr -c "$WORK/origin/nginx.conf"
+    require_port_free "$ORIGIN_PORT"
+    start_bg origin "$WORK" "$LOAD_CPU" "$WORK/origin.log" \
+        "$NGINX" -p "$WORK/origin" -e stderr -c "$WORK/origin/nginx.conf"
+    ORIGIN_PID=$STARTED_PID
+    wait_port origin "$ORIGIN_PID" "$ORIGIN_PORT" "$START_TIMEOUT" "$WORK/origin.log"
+    check_responses origin "$ORIGIN_PORT"
+}
+
+# check_responses NAME PORT: each size must come back as 200 with the exact body length.
+check_responses() {
+    local name=$1 port=$2 size got
+    for size in "${SIZES[@]}"; do
+        got=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' --max-time 10 \
+            "http://127.0.0.1:$port/$size" 2>&1 || true)
+        [[ $got == "200 ${EXPECTED_BYTES[$size]}" ]] ||
+            die "$name: GET /$size answered '$got' (expected: 200 ${EXPECTED_BYTES[$size]})"
+    done
+}
+
+# start_target NAME: starts the proxy (or nothing, for "direct"); sets TARGET_PID and TARGET_PORT.
+start_target() {
+    local name=$1 logfile=$WORK/$1.log
+    TARGET_PORT=$PROXY_PORT
+    case $name in
+        direct)
+            TARGET_PID=$ORIGIN_PID
+            TARGET_PORT=$ORIGIN_PORT
+            return 0 ;;
+        nginx)
+            nginx_dirs "$WORK/nginx"
+            render "$CONF_DIR/nginx-proxy.conf" "$WORK/nginx/nginx.conf"
+            check_config nginx "$NGINX" -t -q -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+            require_port_free "$PROXY_PORT"
+            start_bg nginx "$WORK" "$PROXY_CPU" "$logfile" \
+                "$NGINX" -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+            TARGET_PID=$STARTED_PID
+            wait_port nginx "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
+        haproxy)
+            render "$CONF_DIR/haproxy.cfg" "$WORK/haproxy.cfg"
+            check_config haproxy "$HAPROXY" -c -f "$WORK/haproxy.cfg"
+            require_port_free "$PROXY_PORT"
+            start_bg haproxy "$WORK" "$PROXY_CPU" "$logfile" "$HAPROXY" -db -f "$WORK/haproxy.cfg"
+            TARGET_PID=$STARTED_PID
+            wait_port haproxy "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
+        gatehouse)
+            render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse.yaml"
+            require_port_free "$PROXY_PORT"
+            log "Gatehouse JVM flags: ${GATEHOUSE_JAVA_OPTS:-(GATEHOUSE_JAVA_OPTS unset: launcher defaults)}"
+            # Pinned from the start so the JVM sizes its GC, JIT and event-loop threads for one CPU,
+            # as nginx and HAProxy are given one worker / one thread.
+            start_bg gatehouse "$REPO_DIR" "$PROXY_CPU" "$logfile" \
+                ./gatehouse run --config "$WORK/gatehouse.yaml"
+            TARGET_PID=$STARTED_PID
+            wait_port gatehouse "$TARGET_PID" "$PROXY_PORT" "$GATEHOUSE_START_TIMEOUT" "$logfile"
+            record_java_command "$TARGET_PID" ;;
+    esac
+    check_responses "$name" "$TARGET_PORT"
+}
+
+JAVA_COMMAND=
+record_java_command() {
+    local pid comm
+    while read -r pid comm; do
+        if [[ $comm == java ]]; then
+            JAVA_COMMAND=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+            log "Gatehouse JVM (pid $pid): $JAVA_COMMAND"
+            return 0
+        fi
+    done < <(ps -o pid=,comm= -s "$1")
+    log "Gatehouse: no java process found in session $1 (processes: $(session_pids "$1"))"
+}
+
+# ---------------------------------------------------------------- measuring
+
+# to_ms VALUE: wrk prints latencies as 512.00us, 1.25ms, 2.00s.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+        printf "%.2f", n }'
+}
+
+WRK_PID=
+run_wrk() { # run_wrk DURATION URL OUT
+    # In the background and waited for, so that a TERM or Ctrl-C runs the cleanup at once
+    # instead of after the measurement (bash defers traps until a foreground child exits).
+    taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$CONNECTIONS" -d"$1" --latency "$2" >"$3" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || { cat "$3" >&2; die "wrk failed against $2"; }
+    WRK_PID=
+}
+
+# measure ORDER NAME ROUND: warm-up then a measured run for each size; one line per size in
+# $WORK/results.tsv, keyed by ORDER (the target's place in the table) and the size's place.
+measure() {
+    local order=$1 name=$2 round=$3 size_index size url out rps p50 p99 errors idle after peak
+    idle=$(rss_kib "$TARGET_PID" VmRSS)
+    for size_index in "${!SIZES[@]}"; do
+        size=${SIZES[$size_index]}
+        url=http://127.0.0.1:$TARGET_PORT/$size
+        out=$WORK/wrk-$name-$size-$round.txt
+        log "$name /$size: warm-up $WARMUP"
+        run_wrk "$WARMUP" "$url" "$out.warmup"
+        log "$name /$size: measuring $DURATION, $CONNECTIONS connections"
+        run_wrk "$DURATION" "$url" "$out"
+        rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+        p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+        p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+        # Socket errors and non-2xx answers: a fast proxy that fails requests must not look fast.
+        errors=$(awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+                      /Non-2xx or 3xx responses:/ { n += $5 } END { print n + 0 }' "$out")
+        after=$(rss_kib "$TARGET_PID" VmRSS)
+        peak=$(rss_kib "$TARGET_PID" VmHWM)
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$size_index" \
+            "$name" "$size" "${rps:-0}" "$p50" "$p99" "$idle" "$after" "$peak" "$errors" >>"$WORK/results.tsv"
+        { printf '### %s /%s, round %s\n\n```\n' "$name" "$size" "$round"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
+        log "$name /$size round $round: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
+    done
+}
+
+# ---------------------------------------------------------------- report
+
+# summarize: one line per target and size: the round with the median req/s (its latencies and
+# memory), then the errors of all rounds, the req/s spread (half the min-max range, relative to
+# the median) and the number of rounds.
+summarize() {
+    sort -t "$(printf '\t')" -k1,1n -k2,2n -k5,5n "$WORK/results.tsv" | awk -F'\t' -v OFS='\t' '
+        function flush(   f, spread) {
+            if (!n) return
+            split(row[int((n + 1) / 2)], f, "\t")
+            spread = (n > 1 && f[5] > 0) ? sprintf("±%.0f%%", (max - min) / 2 / f[5] * 100) : "-"
+            print f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], errors, spread, n
+        }
+        $1 FS $2 != key { flush(); key = $1 FS $2; n = 0; errors = 0; min = $5 }
+        { row[++n] = $0; errors += $11; max = $5 }
+        END { flush() }'
+}
+
+versions() {
+    printf -- '- nginx: %s\n' "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
+    if [[ -n ${HAPROXY:-} ]]; then
+        printf -- '- HAProxy: %s\n' "$("$HAPROXY" -v 2>&1 | head -n 1)"
+    fi
+    printf -- '- wrk: %s\n' "$("$WRK" -v 2>&1 | head -n 1 | sed 's/ \[.*//')"
+    if wants gatehouse; then
+        printf -- '- Gatehouse: %s\n' "$(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null || echo unknown)"
+        printf -- '- Gatehouse JVM flags: %s\n' "${GATEHOUSE_JAVA_OPTS:-(unset: launcher defaults)}"
+        # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
+        [[ -n $JAVA_COMMAND ]] && printf -- '- Gatehouse JVM command: `%s`\n' "$JAVA_COMMAND"
+    fi
+    return 0
+}
+
+report() {
+    local cpu_model
+    cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+    printf '## Gatehouse bench, %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf -- '- machine: %s CPUs (%s), Linux %s\n' "$(nproc)" "${cpu_model:-unknown CPU}" "$(uname -r)"
+    printf -- '- placement: proxy on CPU %s; wrk and the nginx origin (1 worker) on CPU %s; all on 127.0.0.1\n' \
+        "$PROXY_CPU" "$LOAD_CPU"
+    # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
+    printf -- '- load: `wrk -t1 -c%s -d%s --latency`, HTTP/1.1 keep-alive, after a %s warm-up per size; upstream keep-alive everywhere\n' \
+        "$CONNECTIONS" "$DURATION" "$WARMUP"
+    if ((ROUNDS > 1)); then
+        printf -- '- rounds: %s, each proxy restarted every round; a row is the round with the median req/s, spread = half the req/s range over the rounds, errors = all rounds\n' "$ROUNDS"
+    fi
+    printf -- '- RSS: summed over the process tree (nginx: master + worker); idle = before any load, after = right after the run, peak = VmHWM\n'
+    versions
+    summarize >"$WORK/summary.tsv"
+    printf '\n| proxy | size | req/s | spread | p50 ms | p99 ms | RSS idle MiB | RSS after MiB | RSS peak MiB | req/s vs nginx | p99 vs nginx | errors |\n'
+    printf '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n'
+    awk -F'\t' '
+        NR == FNR { if ($1 == "nginx") { rps[$2] = $3; p99[$2] = $5 } next }
+        {
+            r = ($2 in rps && rps[$2] > 0) ? sprintf("%.2f", $3 / rps[$2]) : "n/a"
+            l = ($2 in p99 && p99[$2] > 0) ? sprintf("%.2f", $5 / p99[$2]) : "n/a"
+            printf "| %s | %s | %d | %s | %.2f | %.2f | %.1f | %.1f | %.1f | %s | %s | %d |\n",
+                ($1 == "direct" ? "direct (no proxy)" : $1), ($2 == "small" ? "13 B" : "16 KiB"),
+                $3, $10, $4, $5, $6 / 1024, $7 / 1024, $8 / 1024, r, l, $9
+        }' "$WORK/summary.tsv" "$WORK/summary.tsv"
+    if wants direct; then
+        printf '\n"direct (no proxy)" is wrk straight to the origin: the most the load side can drive; its RSS is the origin'"'"'s.\n'
+    fi
+}
+
+# ---------------------------------------------------------------- main
+
+main() {
+    parse_args "$@"
+    if wants gatehouse && [[ ! -x $REPO_DIR/gatehouse ]]; then
+        die "no launcher at $REPO_DIR/gatehouse; build Gatehouse first, or run: bench/run.sh --only nginx --only haproxy"
+    fi
+    install_missing
+    NGINX=$(find_bin nginx) || die "nginx not found after install"
+    WRK=$(find_bin wrk) || die "wrk not found after install"
+    HAPROXY=
+    if wants haproxy; then HAPROXY=$(find_bin haproxy) || die "haproxy not found after install"; fi
+    if (($(nproc) < 2)); then
+        log "warning: $(nproc) CPU: proxy and load generator share it; numbers are not comparable with 2-CPU runs"
+        PROXY_CPU=0 LOAD_CPU=0
+    fi
+
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
+    # nginx workers drop to user nobody when started as root; they must read the origin's file.
+    chmod 755 "$WORK"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    : >"$WORK/results.tsv"
+    : >"$WORK/raw.md"
+
+    log "placement: proxy on CPU $PROXY_CPU; wrk and origin on CPU $LOAD_CPU"
+    start_origin
+    # Rounds interleave the proxies, so a slow minute on a shared host hits all of them alike.
+    local round index target
+    for ((round = 1; round <= ROUNDS; round++)); do
+        ((ROUNDS == 1)) || log "round $round of $ROUNDS"
+        for index in "${!TARGETS[@]}"; do
+            target=${TARGETS[$index]}
+            start_target "$target"
+            measure "$((index + 1))" "$target" "$round"
+            [[ $target == direct ]] || stop_session "$TARGET_PID"
+        done
+    done
+
+    mkdir -p "$RESULTS_DIR"
+    report >"$WORK/report.md"
+    cp "$WORK/report.md" "$RESULTS_DIR/latest.md"
+    cp "$WORK/raw.md" "$RESULTS_DIR/latest-raw.md"
+    printf '\n'
+    cat "$WORK/report.md"
+    printf '\n(written to %s; wrk output in %s)\n' "$RESULTS_DIR/latest.md" "$RESULTS_DIR/latest-raw.md"
+}
+
+main "$@"
