@@ -188,16 +188,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     /** The body broke a rule mid-stream: answer if the response has not started, else cut the connection. */
     private void badBody(HttpResponseStatus status, String message) {
         requestComplete = true;
-        if (exchange.isFinished()) {
+        Exchange ex = exchange;
+        if (ex.isFinished()) {
             ctx.close();
             return;
         }
+        // Before the flow gives up: aborting may finish the exchange, and then this connection would carry on
+        // without an answer (or with the exchange gone).
+        ex.closeAfterResponse();
+        ex.cause("bad-body");
+        boolean answer = ex.status() == 0 && ctx.channel().isActive();
+        if (answer) {
+            ex.respondText(status, message);
+        }
         flow.abort();
-        exchange.closeAfterResponse();
-        exchange.cause("bad-body");
-        if (exchange.status() == 0 && ctx.channel().isActive()) {
-            exchange.respondText(status, message);
-        } else {
+        if (!answer) {
             ctx.close();
         }
     }
