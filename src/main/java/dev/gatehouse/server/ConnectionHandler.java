@@ -268,11 +268,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         ctx.pipeline().remove(codec);
     }
 
-    /** Shutdown: close now when idle, else after the current response. */
+    /** Shutdown: close now when idle, else after the current response, which says Connection: close. */
     void drain() {
         draining = true;
         if (exchange == null) {
             ctx.close();
+        } else {
+            exchange.closeAfterResponse(); // so the client does not send its next request into the closing socket
         }
     }
 
