@@ -66,6 +66,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!ctx.channel().isActive()) {
+            // Decoded as the connection closed (a head cut short, e.g. after a 408): nobody is left to answer,
+            // and a 400 in the access log would be false.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (exchange != null && requestComplete || !pipelined.isEmpty()) {
             pipelined.add(msg); // a pipelined request: its turn comes when the current response is done
             return;
