@@ -422,7 +422,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             upstream.close();
             upstream = null;
         }
-        exchange.cause(why);
+        if (exchange.cause().isEmpty()) {
+            exchange.cause(why); // the server may have named the reason already (bad-body)
+        }
         exchange.finish();
     }
 

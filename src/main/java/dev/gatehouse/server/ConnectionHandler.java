@@ -69,6 +69,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!ctx.channel().isActive()) {
+            // Decoded as the connection closed (a head cut short, e.g. after a 408): nobody is left to answer,
+            // and a 400 in the access log would be false.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (exchange != null && requestComplete || !pipelined.isEmpty()) {
             pipelined.add(msg); // a pipelined request: its turn comes when the current response is done
             return;
@@ -214,16 +220,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     /** The body broke a rule mid-stream: answer if the response has not started, else cut the connection. */
     private void badBody(HttpResponseStatus status, String message) {
         requestComplete = true;
-        if (exchange.isFinished()) {
+        Exchange ex = exchange;
+        if (ex.isFinished()) {
             ctx.close();
             return;
         }
+        // Before the flow gives up: aborting may finish the exchange, and then this connection would carry on
+        // without an answer (or with the exchange gone).
+        ex.closeAfterResponse();
+        ex.cause("bad-body");
+        boolean answer = ex.status() == 0 && ctx.channel().isActive();
+        if (answer) {
+            ex.respondText(status, message);
+        }
         flow.abort();
-        exchange.closeAfterResponse();
-        exchange.cause("bad-body");
-        if (exchange.status() == 0 && ctx.channel().isActive()) {
-            exchange.respondText(status, message);
-        } else {
+        if (!answer) {
             ctx.close();
         }
     }
@@ -289,11 +300,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         ctx.pipeline().remove(codec);
     }
 
-    /** Shutdown: close now when idle, else after the current response. */
+    /** Shutdown: close now when idle, else after the current response, which says Connection: close. */
     void drain() {
         draining = true;
         if (exchange == null) {
             ctx.close();
+        } else {
+            exchange.closeAfterResponse(); // so the client does not send its next request into the closing socket
         }
     }
 

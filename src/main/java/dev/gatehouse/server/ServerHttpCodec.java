@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
@@ -12,19 +13,22 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 server codec, stricter than Netty's {@code HttpServerCodec}: a request with both Content-Length and
- * Transfer-Encoding is refused rather than repaired (the classic smuggling vector), and decoding pauses after an
- * upgrade request so that bytes meant for the new protocol are never parsed as HTTP.
+ * Transfer-Encoding is refused rather than repaired (the classic smuggling vector), so are folded header lines and
+ * versions not spelt {@code HTTP/d.d}; decoding pauses after an upgrade request so that bytes meant for the new
+ * protocol are never parsed as HTTP.
  */
 final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder> {
-    /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
+    /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
     private CharSequence hsts;
@@ -44,17 +48,38 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
     }
 
     final class Decoder extends HttpRequestDecoder {
+        /** RFC 9112 section 2.3: HTTP-name is case-sensitive, one digit each side of the dot. */
+        private static final Pattern VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
+
+        private final FoldScanner folds = new FoldScanner();
+        private boolean failed;
+
         Decoder(HttpDecoderConfig config) {
             super(config);
         }
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (failed) {
+                buffer.skipBytes(buffer.readableBytes()); // as Netty does after a bad message: nothing more is parsed
+                return;
+            }
             if (paused) {
                 return;
             }
             int before = out.size();
-            super.decode(ctx, buffer, out);
+            if (folds.foundIn(buffer)) {
+                failed = true;
+                buffer.skipBytes(buffer.readableBytes());
+                HttpMessage invalid = createInvalidMessage();
+                invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
+                        "a header line starts with whitespace (obs-fold is not allowed)")));
+                out.add(invalid);
+            } else {
+                int readerIndex = buffer.readerIndex();
+                super.decode(ctx, buffer, out);
+                folds.consumed(buffer.readerIndex() - readerIndex);
+            }
             for (int i = before; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
                     methods.add(request.method());
@@ -62,7 +87,22 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                         paused = true;
                     }
                 }
+                if (out.get(i) instanceof LastHttpContent) {
+                    folds.nextMessage();
+                }
             }
+        }
+
+        /**
+         * Netty upper-cases the version and accepts any {@code NAME/d.d}; a version that is not {@code HTTP/d.d}
+         * exactly is garbage (400), while a well-formed one other than 1.0 and 1.1 gets 505 from the guard.
+         */
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) throws Exception {
+            if (!VERSION.matcher(initialLine[2]).matches()) {
+                throw new IllegalArgumentException("the HTTP version is not like HTTP/1.1");
+            }
+            return super.createMessage(initialLine);
         }
 
         /** RFC 9112 §6.1: such a request "ought to be handled as an error"; Gatehouse answers 400. */
@@ -91,6 +131,57 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                 return true;
             }
             return super.isContentAlwaysEmpty(msg);
+        }
+    }
+
+    /**
+     * Finds obs-fold (RFC 9112 section 5.2): a header line that starts with a space or tab. Netty would join it to
+     * the previous header's value, so a folded {@code Transfer-Encoding} could hide from Gatehouse and not from an
+     * upstream; such a request is refused instead. Sees each byte of a request head once, before the decoder does;
+     * the body is not scanned.
+     */
+    static final class FoldScanner {
+        private enum State { BEFORE_REQUEST_LINE, IN_LINE, LINE_START, BLANK_LINE_CR, HEAD_DONE }
+
+        private State state = State.BEFORE_REQUEST_LINE;
+        /** Bytes after the buffer's reader index that were scanned already. */
+        private int scanned;
+
+        boolean foundIn(ByteBuf buffer) {
+            int end = buffer.writerIndex();
+            for (int i = buffer.readerIndex() + scanned; i < end && state != State.HEAD_DONE; i++) {
+                char c = (char) (buffer.getByte(i) & 0xff);
+                switch (state) {
+                    case BEFORE_REQUEST_LINE -> {
+                        // Netty skips control characters and whitespace before the request line.
+                        if (!Character.isISOControl(c) && !Character.isWhitespace(c)) {
+                            state = State.IN_LINE;
+                        }
+                    }
+                    case IN_LINE -> state = c == '\n' ? State.LINE_START : State.IN_LINE;
+                    case LINE_START -> {
+                        if (c == ' ' || c == '\t') {
+                            return true;
+                        }
+                        state = c == '\r' ? State.BLANK_LINE_CR : c == '\n' ? State.HEAD_DONE : State.IN_LINE;
+                    }
+                    case BLANK_LINE_CR -> state = c == '\n' ? State.HEAD_DONE : State.IN_LINE;
+                    default -> throw new IllegalStateException(state.name());
+                }
+                scanned++;
+            }
+            return false;
+        }
+
+        /** The decoder took {@code bytes} from the front of the buffer. */
+        void consumed(int bytes) {
+            scanned = Math.max(0, scanned - bytes);
+        }
+
+        /** The request ended (its last content was decoded): the next bytes are a new head. */
+        void nextMessage() {
+            state = State.BEFORE_REQUEST_LINE;
+            scanned = 0;
         }
     }
 }
