@@ -63,6 +63,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (state.isDraining()) {
+            ctx.close(); // accepted just as stop() began: the drain pass may not have seen it
+            return;
+        }
         ctx.read();
         ctx.fireChannelActive();
     }
