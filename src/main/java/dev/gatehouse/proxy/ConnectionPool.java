@@ -68,7 +68,8 @@ public final class ConnectionPool {
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
                                 .addLast("http-codec", new HttpClientCodec())
-                                .addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                                // Reader idle only (no per-write listener); an upload in progress is watched on the client side.
+                                .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("upstream", new UpstreamHandler());
                     }
                 });

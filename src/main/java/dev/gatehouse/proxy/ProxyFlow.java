@@ -5,12 +5,9 @@ import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,14 +16,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request forwarded to an upstream: pick a target, borrow or open a connection on the client's event loop,
@@ -58,7 +53,6 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private boolean done;
     private boolean continueSent;
     private HttpResponse switchingResponse;
-    private ScheduledFuture<?> headerTimeout;
 
     ProxyFlow(ProxyHandler route, Exchange exchange) {
         this.route = route;
@@ -193,13 +187,13 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     private void armHeaderTimeout() {
-        if (headerTimeout == null && !responseStarted) {
-            long ms = route.timeouts.upstreamHeader().toMillis();
-            headerTimeout = client.channel().eventLoop().schedule(this::headerTimedOut, ms, TimeUnit.MILLISECONDS);
+        if (!responseStarted && upstream != null) {
+            upstream.pipeline().get(UpstreamHandler.class).armHeaderTimeout(route.timeouts.upstreamHeader().toMillis());
         }
     }
 
-    private void headerTimedOut() {
+    @Override
+    public void upstreamHeaderTimeout() {
         if (!responseStarted && !done) {
             fail(ProxyFailure.HEADER_TIMEOUT, null);
         }
@@ -336,7 +330,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     @Override
     public void upstreamIdle() {
-        if (!waitingClientWritable) {
+        // Silence from the upstream is expected while the client is still uploading (watched on the client side)
+        // or while the client is slow to take the response.
+        if (requestComplete && !waitingClientWritable) {
             upstreamBroken(ProxyFailure.IDLE_TIMEOUT, null);
         }
     }
@@ -436,9 +432,8 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     private void cancelHeaderTimeout() {
-        if (headerTimeout != null) {
-            headerTimeout.cancel(false);
-            headerTimeout = null;
+        if (upstream != null) {
+            upstream.pipeline().get(UpstreamHandler.class).disarmHeaderTimeout();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy;
 
+import dev.gatehouse.http.Deadline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
@@ -25,9 +26,30 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         void upstreamFailed(Throwable cause);
 
         void upstreamIdle();
+
+        void upstreamHeaderTimeout();
     }
 
     private Listener listener;
+    private Deadline headerDeadline;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        headerDeadline = new Deadline(ctx.executor(), () -> {
+            if (listener != null) {
+                listener.upstreamHeaderTimeout();
+            }
+        });
+    }
+
+    /** Starts the wait for the response head (the request has been sent completely). */
+    void armHeaderTimeout(long millis) {
+        headerDeadline.arm(millis);
+    }
+
+    void disarmHeaderTimeout() {
+        headerDeadline.disarm();
+    }
 
     void attach(Listener listener) {
         this.listener = listener;
@@ -35,6 +57,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     void detach() {
         this.listener = null;
+        headerDeadline.disarm();
     }
 
     @Override
@@ -64,6 +87,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        headerDeadline.cancel();
         Listener l = listener;
         listener = null;
         if (l != null) {

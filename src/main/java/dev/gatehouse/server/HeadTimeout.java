@@ -1,15 +1,14 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the time a client may take to send a request head, so that slow clients (slowloris) cannot hold
@@ -27,7 +26,8 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private boolean awaitingHead = true;
     private boolean bytesSeen;
-    private ScheduledFuture<?> timer;
+    private long heads;
+    private Deadline deadline;
 
     HeadTimeout(Duration head, Duration idle) {
         this.headMillis = head.toMillis();
@@ -37,61 +37,54 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new Deadline(ctx.executor(), this::expired);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        schedule(headMillis);
+        deadline.arm(headMillis);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (awaitingHead && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable()) {
+        boolean firstBytes = awaitingHead && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable();
+        if (firstBytes) {
             bytesSeen = true;
-            schedule(headMillis); // a request has begun: the head deadline replaces the idle one
         }
+        long headsBefore = heads;
         ctx.fireChannelRead(msg);
+        if (firstBytes && heads == headsBefore) {
+            deadline.arm(headMillis); // a request has begun and its head is still incomplete
+        }
     }
 
     /** The decoder produced a request head. */
     void headArrived() {
+        heads++;
         awaitingHead = false;
-        cancel();
+        deadline.disarm();
     }
 
     /** The connection is kept alive and waits for its next request. */
     void awaitNextHead() {
         awaitingHead = true;
         bytesSeen = false;
-        schedule(idleMillis);
+        deadline.arm(idleMillis);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        deadline.cancel();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    private void schedule(long millis) {
-        cancel();
-        timer = ctx.executor().schedule(this::expired, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.cancel();
     }
 
     private void expired() {
-        timer = null;
         if (!awaitingHead || !ctx.channel().isActive()) {
             return;
         }

@@ -31,7 +31,9 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast("head-timeout", headTimeout)
                 .addLast("http-codec", codec)
-                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                // Reader idle only: write tracking would add a listener to every write. A client that stops reading
+                // our response stops sending too, so reader idle catches stalls both ways.
+                .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("chunked-writer", new ChunkedWriteHandler())
                 .addLast("router", new ConnectionHandler(state, secure, headTimeout, codec));
         state.connections().add(ch);
