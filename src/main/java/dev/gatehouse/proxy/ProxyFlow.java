@@ -39,7 +39,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final ProxyHandler route;
     private final Exchange exchange;
     private final ChannelHandlerContext client;
-    private final HttpRequest request;
+    private final HttpRequest upstreamRequest;
     private final boolean upgrade;
     private final boolean expectContinue;
     private final List<Target> tried = new ArrayList<>(2);
@@ -64,9 +64,10 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         this.route = route;
         this.exchange = exchange;
         this.client = exchange.ctx();
-        this.request = exchange.request();
+        HttpRequest request = exchange.request();
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
-        this.upgrade = UpstreamRequest.prepare(request, exchange, route.forwarded);
+        this.upgrade = UpstreamRequest.isUpgrade(request.headers());
+        this.upstreamRequest = UpstreamRequest.prepare(request, upgrade, exchange, route.forwarded);
     }
 
     void start() {
@@ -125,7 +126,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             // The upstream is reachable: tell the client to send its body (the Expect header is not forwarded).
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(request);
+        ch.write(upstreamRequest);
         while (!pendingBody.isEmpty()) {
             writeBody(pendingBody.poll());
         }
