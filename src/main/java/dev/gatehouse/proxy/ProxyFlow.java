@@ -363,16 +363,8 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     /** Answers the client with the failure when nothing was sent yet, else cuts the connection short. */
     private void fail(ProxyFailure failure, Throwable cause) {
-        if (done) {
+        if (!stop()) {
             return;
-        }
-        done = true;
-        cancelHeaderTimeout();
-        releasePending();
-        if (upstream != null) {
-            upstream.pipeline().get(UpstreamHandler.class).detach();
-            upstream.close();
-            upstream = null;
         }
         exchange.cause(failure.cause());
         if (target != null) {
@@ -395,25 +387,31 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     @Override
     public void clientClosed() {
-        abort("client-closed");
-    }
-
-    @Override
-    public void clientIdle() {
-        if (waitingClientWritable || !requestComplete) {
-            abort("client-idle");
-            client.close();
+        if (stop()) {
+            exchange.cause("client-closed");
+            exchange.finish();
         }
     }
 
     @Override
-    public void abort() {
-        abort("aborted");
+    public void clientIdle() {
+        if ((waitingClientWritable || !requestComplete) && stop()) {
+            exchange.cause("client-idle");
+            exchange.finish();
+            client.close();
+        }
     }
 
-    private void abort(String why) {
+    /** The server answers the client itself (body over the limit, shutdown): only let go of the upstream. */
+    @Override
+    public void abort() {
+        stop();
+    }
+
+    /** Drops the upstream side and whatever is held for it; false when the flow had already ended. */
+    private boolean stop() {
         if (done) {
-            return;
+            return false;
         }
         done = true;
         cancelHeaderTimeout();
@@ -423,8 +421,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             upstream.close();
             upstream = null;
         }
-        exchange.cause(why);
-        exchange.finish();
+        return true;
     }
 
     private void releasePending() {

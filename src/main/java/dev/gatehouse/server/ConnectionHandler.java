@@ -199,6 +199,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             exchange.respondText(status, message);
         } else {
             ctx.close();
+            exchange.finish();
         }
     }
 
