@@ -102,19 +102,19 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             } else if (f.isSuccess()) {
                 bind(f.channel());
             } else {
-                connectFailed(ProxyFailure.of(f.cause()));
+                connectFailed(ProxyFailure.of(f.cause()), f.cause());
             }
         });
     }
 
-    private void connectFailed(ProxyFailure failure) {
-        log.warn("site={} upstream={} target={} {}", exchange.site(), route.pool.name(), target.address(),
-                failure.cause());
+    private void connectFailed(ProxyFailure failure, Throwable cause) {
         // Nothing reached the upstream: another target is always safe to try.
         if (tried.size() < route.pool.targets().size() && route.pool.next(tried).isPresent()) {
+            log.warn("site={} upstream={} target={} {}, trying another target", exchange.site(), route.pool.name(),
+                    target.address(), failure.cause());
             connectNext();
         } else {
-            fail(failure, null);
+            fail(failure, cause); // logs it
         }
     }
 
