@@ -1,14 +1,18 @@
 package dev.gatehouse.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.gatehouse.testing.LogCapture;
+import dev.gatehouse.testing.RawBackend;
 import dev.gatehouse.testing.RawClient;
 import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +101,42 @@ class BodyLimitIT {
             String outcome = recorder.outcomes.poll(5, TimeUnit.SECONDS);
             assertThat(outcome).as("what the upstream got").isNotNull().startsWith("broken after ");
             assertThat(Long.parseLong(outcome.substring("broken after ".length()))).isLessThanOrEqualTo(65536);
+        }
+    }
+
+    @Test
+    void chunkedBodyGrowingOverTheLimitAfterTheResponseStartedCutsTheConnection() throws Exception {
+        // The upstream answers at once (a streaming endpoint) and reads the body meanwhile, recording its end.
+        LinkedBlockingQueue<String> upstreamSaw = new LinkedBlockingQueue<>();
+        try (RawBackend backend = RawBackend.start((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            try {
+                s.getInputStream().transferTo(body);
+            } finally {
+                String tail = body.toString(StandardCharsets.ISO_8859_1);
+                upstreamSaw.add(tail.endsWith("\r\n0\r\n\r\n") ? "last chunk" : "cut off");
+            }
+        });
+             TestGatehouse gh = TestGatehouse.start(Configs.proxyWith(LIMITS, backend.address()));
+             LogCapture access = LogCapture.of("gatehouse.access");
+             RawClient c = RawClient.connect(gh.port())) {
+            c.send("POST /stream HTTP/1.1\r\nHost: example.test\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 5; i++) {
+                c.send("4000\r\n").send(chunk).send("\r\n");
+                Thread.sleep(20);
+            }
+            RawClient.Response r = c.read();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.complete()).as("the response is cut short, visibly").isFalse();
+            assertThat(upstreamSaw.poll(5, TimeUnit.SECONDS)).isEqualTo("cut off");
+            assertThat(access.await(l -> l.contains("\"POST /stream HTTP/1.1\" 200 ") && l.contains("cause=bad-body"),
+                    Duration.ofSeconds(2))).isNotNull();
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.gatehouse.testing.TestGatehouse;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,6 +166,42 @@ class ProxyFailuresIT {
             RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
 
             assertThat(r.status() != 200 || !r.complete()).as("the client can tell it failed").isTrue();
+        }
+    }
+
+    @Test
+    void aClientLeavingMidResponseClosesTheUpstreamToo() throws Exception {
+        LinkedBlockingQueue<String> backendSaw = new LinkedBlockingQueue<>();
+        try (TestBackend endless = TestBackend.start("endless", ex -> {
+            if (!ex.getRequestURI().getPath().equals("/endless")) {
+                ex.sendResponseHeaders(204, -1);
+                ex.close();
+                return;
+            }
+            ex.sendResponseHeaders(200, 0);
+            byte[] block = new byte[64 * 1024];
+            long sent = 0;
+            try (OutputStream out = ex.getResponseBody()) {
+                while (sent < (1L << 30)) { // far more than the client reads; bounded all the same
+                    out.write(block);
+                    sent += block.length;
+                }
+                backendSaw.add("all sent");
+            } catch (IOException e) {
+                backendSaw.add("write failed after " + sent);
+            }
+        });
+             TestGatehouse gh = TestGatehouse.start(Configs.proxy(endless.address()));
+             LogCapture access = LogCapture.of("gatehouse.access")) {
+            try (RawClient c = RawClient.connect(gh.port())) {
+                c.send("GET /endless HTTP/1.1\r\nHost: example.test\r\n\r\n");
+                c.socket().getInputStream().readNBytes(100_000);
+            }
+
+            assertThat(backendSaw.poll(10, TimeUnit.SECONDS)).as("the backend noticed").startsWith("write failed");
+            assertThat(access.await(l -> l.contains("\"GET /endless HTTP/1.1\" 200 ") && l.contains("cause=client-closed"),
+                    Duration.ofSeconds(2))).isNotNull();
+            assertThat(get(gh, "/after").statusCode()).isEqualTo(204);
         }
     }
 }

@@ -84,4 +84,24 @@ class ProxyKeepAliveIT {
             assertThat(second.bodyText()).isEqualTo("conn-1");
         }
     }
+
+    @Test
+    void aConnectionTheUpstreamSaidItWouldCloseIsNotReused() throws Exception {
+        // Says "Connection: close" but leaves the socket open: reusing it would send the next request nowhere.
+        try (RawBackend backend = RawBackend.start((s, i) -> {
+            while (RawBackend.readHead(s.getInputStream()) != null) {
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+        });
+             TestGatehouse gh = TestGatehouse.start(Configs.proxy(backend.address()));
+             RawClient c = RawClient.connect(gh.port())) {
+            for (int i = 0; i < 3; i++) {
+                RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.header("connection")).as("the client's connection is Gatehouse's to keep").isNull();
+            }
+            assertThat(backend.connections()).isEqualTo(3);
+        }
+    }
 }
