@@ -51,6 +51,10 @@ final class UpstreamRequest {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
     }
 
+    /**
+     * A real upgrade names itself in both Connection and Upgrade. {@code h2c} never counts: passing it on would let
+     * a client talk HTTP/2 straight to the upstream past every rule here (h2c smuggling).
+     */
     static boolean isUpgrade(HttpHeaders headers) {
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
