@@ -34,7 +34,8 @@ final class HopByHop {
             }
         }
         for (String name : named) {
-            if (!isEndToEndFraming(name)) {
+            // "Connection: upgrade" names Upgrade: a relayed upgrade must keep it, or the peer sees no upgrade.
+            if (!isEndToEndFraming(name) && !(keepUpgrade && name.equals("upgrade"))) {
                 headers.remove(name);
             }
         }

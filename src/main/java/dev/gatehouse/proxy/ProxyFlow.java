@@ -34,7 +34,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final ProxyHandler route;
     private final Exchange exchange;
     private final ChannelHandlerContext client;
-    private final HttpRequest request;
+    private final HttpRequest upstreamRequest;
     private final boolean upgrade;
     private final boolean expectContinue;
     private final List<Target> tried = new ArrayList<>(2);
@@ -58,9 +58,10 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         this.route = route;
         this.exchange = exchange;
         this.client = exchange.ctx();
-        this.request = exchange.request();
+        HttpRequest request = exchange.request();
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
-        this.upgrade = UpstreamRequest.prepare(request, exchange, route.forwarded);
+        this.upgrade = UpstreamRequest.isUpgrade(request.headers());
+        this.upstreamRequest = UpstreamRequest.prepare(request, upgrade, exchange, route.forwarded);
     }
 
     void start() {
@@ -95,19 +96,19 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             } else if (f.isSuccess()) {
                 bind(f.channel());
             } else {
-                connectFailed(ProxyFailure.of(f.cause()));
+                connectFailed(ProxyFailure.of(f.cause()), f.cause());
             }
         });
     }
 
-    private void connectFailed(ProxyFailure failure) {
-        log.warn("site={} upstream={} target={} {}", exchange.site(), route.pool.name(), target.address(),
-                failure.cause());
+    private void connectFailed(ProxyFailure failure, Throwable cause) {
         // Nothing reached the upstream: another target is always safe to try.
         if (tried.size() < route.pool.targets().size() && route.pool.next(tried).isPresent()) {
+            log.warn("site={} upstream={} target={} {}, trying another target", exchange.site(), route.pool.name(),
+                    target.address(), failure.cause());
             connectNext();
         } else {
-            fail(failure, null);
+            fail(failure, cause); // logs it
         }
     }
 
@@ -119,7 +120,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             // The upstream is reachable: tell the client to send its body (the Expect header is not forwarded).
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(request);
+        ch.write(upstreamRequest);
         while (!pendingBody.isEmpty()) {
             writeBody(pendingBody.poll());
         }
@@ -358,16 +359,8 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     /** Answers the client with the failure when nothing was sent yet, else cuts the connection short. */
     private void fail(ProxyFailure failure, Throwable cause) {
-        if (done) {
+        if (!stop()) {
             return;
-        }
-        done = true;
-        cancelHeaderTimeout();
-        releasePending();
-        if (upstream != null) {
-            upstream.pipeline().get(UpstreamHandler.class).detach();
-            upstream.close();
-            upstream = null;
         }
         exchange.cause(failure.cause());
         if (target != null) {
@@ -390,25 +383,31 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     @Override
     public void clientClosed() {
-        abort("client-closed");
-    }
-
-    @Override
-    public void clientIdle() {
-        if (waitingClientWritable || !requestComplete) {
-            abort("client-idle");
-            client.close();
+        if (stop()) {
+            exchange.cause("client-closed");
+            exchange.finish();
         }
     }
 
     @Override
-    public void abort() {
-        abort("aborted");
+    public void clientIdle() {
+        if ((waitingClientWritable || !requestComplete) && stop()) {
+            exchange.cause("client-idle");
+            exchange.finish();
+            client.close();
+        }
     }
 
-    private void abort(String why) {
+    /** The server answers the client itself (body over the limit, shutdown): only let go of the upstream. */
+    @Override
+    public void abort() {
+        stop();
+    }
+
+    /** Drops the upstream side and whatever is held for it; false when the flow had already ended. */
+    private boolean stop() {
         if (done) {
-            return;
+            return false;
         }
         done = true;
         cancelHeaderTimeout();
@@ -418,10 +417,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             upstream.close();
             upstream = null;
         }
-        if (exchange.cause().isEmpty()) {
-            exchange.cause(why); // the server may have named the reason already (bad-body)
-        }
-        exchange.finish();
+        return true;
     }
 
     private void releasePending() {

@@ -2,6 +2,7 @@ package dev.gatehouse.proxy;
 
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.routing.RequestPaths;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -10,20 +11,23 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.util.Locale;
 
-/** Turns a client's request head into the head sent upstream (in place: the client's head is not used again). */
+/**
+ * Turns a client's request head into the head sent upstream. The headers are rewritten in place (the client's
+ * hop-by-hop headers are of no further use); version and target are set on a new head, because the client's
+ * version still decides the response's framing and keep-alive, and the access log prints the original line.
+ */
 final class UpstreamRequest {
     private UpstreamRequest() {
     }
 
     /**
-     * Rewrites the head for the upstream hop: HTTP/1.1, origin-form target, hop-by-hop headers removed,
-     * forwarding headers set, {@code Expect} answered here rather than forwarded.
+     * The head for the upstream hop: HTTP/1.1, origin-form target, hop-by-hop headers removed, forwarding headers
+     * set, {@code Expect} answered here rather than forwarded.
      *
-     * @return whether this is a protocol upgrade (WebSocket and the like) to relay after a 101
+     * @param upgrade whether this is a protocol upgrade to relay after a 101 ({@link #isUpgrade})
      */
-    static boolean prepare(HttpRequest request, Exchange exchange, ForwardedHeaders forwarded) {
+    static HttpRequest prepare(HttpRequest request, boolean upgrade, Exchange exchange, ForwardedHeaders forwarded) {
         HttpHeaders headers = request.headers();
-        boolean upgrade = isUpgrade(headers);
         String te = headers.get(HttpHeaderNames.TE);
         HopByHop.strip(headers, upgrade);
         headers.remove(HttpHeaderNames.TE);
@@ -34,18 +38,17 @@ final class UpstreamRequest {
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        if (!request.uri().startsWith("/")) {
-            String uri = request.uri();
+        String uri = request.uri();
+        if (!uri.startsWith("/")) {
             String path = RequestPaths.rawPath(uri);
             int q = uri.indexOf('?');
-            request.setUri(uri.equals("*") ? "*" : path + (q >= 0 ? uri.substring(q) : ""));
+            uri = uri.equals("*") ? "*" : path + (q >= 0 ? uri.substring(q) : "");
         }
         if (!headers.contains(HttpHeaderNames.HOST) && !exchange.host().isEmpty()) {
             headers.set(HttpHeaderNames.HOST, exchange.host());
         }
         forwarded.apply(headers, exchange.remote().getAddress(), exchange.secure(), exchange.host());
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        return upgrade;
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
     }
 
     /**

@@ -240,6 +240,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         flow.abort();
         if (!answer) {
             ctx.close();
+            ex.finish();
         }
     }
 
