@@ -225,6 +225,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private void badBody(HttpResponseStatus status, String message) {
         requestComplete = true;
         Exchange ex = exchange;
+        RequestFlow current = flow; // answering can end the exchange and clear the fields
         if (ex.isFinished()) {
             ctx.close();
             return;
@@ -237,7 +238,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         if (answer) {
             ex.respondText(status, message);
         }
-        flow.abort();
+        current.abort();
         if (!answer) {
             ctx.close();
             ex.finish();
