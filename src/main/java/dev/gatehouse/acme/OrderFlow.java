@@ -21,7 +21,6 @@ import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeRetryAfterException;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ final class OrderFlow {
     private static final Logger log = LoggerFactory.getLogger(AcmeIssuer.class);
     /** The account-does-not-exist error (RFC 8555 §7.3.1) that {@code onlyExisting} lookups answer. */
     private static final URI ACCOUNT_DOES_NOT_EXIST = URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
-    /** P-256 for account and challenge keys: small, fast, accepted by every CA. */
+    /** P-256 for account keys: small, fast, accepted by every CA. */
     private static final String CURVE = "secp256r1";
 
     private final AcmeIssuer.Context context;
@@ -84,7 +85,8 @@ final class OrderFlow {
             return null;
         });
         List<X509Certificate> chain = certificate.getCertificateChain();
-        return new Issued(chain, directory, chain.get(0).getIssuerX500Principal().getName(), renewalWindow(certificate));
+        URI account = call(Step.DOWNLOAD, () -> login.getAccountLocation().toURI());
+        return new Issued(chain, directory, account, chain.get(0).getIssuerX500Principal().getName(), renewalWindow(certificate));
     }
 
     /** The CA's ARI window for a certificate it issued; empty when the CA does not offer ARI or has no account for us. */
@@ -125,7 +127,7 @@ final class OrderFlow {
                     log.info("acme ca={} account key known but no account there (CA reset?): registering it", directory);
                 }
             }
-            KeyPair key = existing.orElseGet(() -> KeyPairUtils.createECKeyPair(CURVE));
+            KeyPair key = existing.orElseGet(() -> p256());
             if (existing.isEmpty()) {
                 context.accountKeys().save(directory, key); // before registering: a crash must not orphan an account
             }
@@ -167,8 +169,8 @@ final class OrderFlow {
             }
             case TLS_ALPN_01 -> {
                 TlsAlpn01Challenge alpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow();
-                KeyPair key = KeyPairUtils.createECKeyPair(CURVE);
-                X509Certificate cert = alpn.createCertificate(key, authorization.getIdentifier());
+                KeyPair key = challengeKey();
+                X509Certificate cert = call(Step.CHALLENGE, () -> alpn.createCertificate(key, authorization.getIdentifier()));
                 context.responder().addTlsAlpn01(name, cert, key);
                 try {
                     validate(name, alpn, authorization);
@@ -252,13 +254,38 @@ final class OrderFlow {
         }
     }
 
+    /** JDK provider on purpose: acme4j's KeyPairUtils wants BouncyCastle registered globally, which we avoid. */
+    private static KeyPair p256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(CURVE));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("EC " + CURVE + " unavailable in this JDK", e);
+        }
+    }
+
+    /**
+     * acme4j signs the TLS-ALPN-01 certificate with SHA256withRSA whatever the key, so this key is RSA; it lives
+     * only for one validation (RFC 8737 puts no constraint on its type).
+     */
+    private static KeyPair challengeKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA unavailable in this JDK", e);
+        }
+    }
+
     private static RenewalWindow window(RenewalInfo info) {
         return new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd());
     }
 
     /** An acme4j call that may fail; its exception becomes ours, typed with the step. */
     private interface AcmeCall<T> {
-        T run() throws AcmeException, IOException, GeneralSecurityException;
+        T run() throws Exception;
     }
 
     private <T> T call(Step step, AcmeCall<T> call) throws AcmeIssueException {
@@ -266,7 +293,7 @@ final class OrderFlow {
             return call.run();
         } catch (AcmeException e) {
             throw failure(step, e);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (Exception e) {
             throw failure(step, Optional.empty(), Optional.empty(), e.toString(), e);
         }
     }
