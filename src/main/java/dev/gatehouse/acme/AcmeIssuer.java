@@ -1,6 +1,7 @@
 package dev.gatehouse.acme;
 
 import dev.gatehouse.config.AcmeSettings;
+import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Obtains certificates from the configured ACME CAs, trying each directory in order until one issues.
@@ -96,6 +98,7 @@ public final class AcmeIssuer {
         List<String> order = normalize(names);
         Objects.requireNonNull(certificateKey, "certificateKey");
         Context context = context(order);
+        requireListener(order);
         AcmeIssueException first = null;
         for (URI directory : settings.directories()) {
             long started = System.nanoTime();
@@ -126,6 +129,23 @@ public final class AcmeIssuer {
         Objects.requireNonNull(directory, "directory");
         List<String> names = dnsNames(cert);
         return new OrderFlow(context(names), directory, names).renewalWindow(cert);
+    }
+
+    /** Fails before any order is placed (orders count against CA rate limits) when no challenge can be answered. */
+    private void requireListener(List<String> names) throws AcmeIssueException {
+        Set<ChallengeType> available = responder.available();
+        Optional<ChallengeType> pinned = settings.challenge();
+        String problem = null;
+        if (pinned.isPresent() && !available.contains(pinned.get())) {
+            problem = "challenge " + pinned.get().configName() + " is pinned but its listener is off (expected: "
+                    + (pinned.get() == ChallengeType.HTTP_01 ? "http" : "https") + " listener on)";
+        } else if (available.isEmpty()) {
+            problem = "no listener can answer a challenge (expected: http listener for http-01 or https for tls-alpn-01)";
+        }
+        if (problem != null) {
+            throw new AcmeIssueException(names, settings.directories().get(0), AcmeIssueException.Step.CHALLENGE,
+                    pinned, Optional.empty(), Optional.empty(), problem, null);
+        }
     }
 
     private Context context(List<String> names) throws AcmeIssueException {

@@ -192,10 +192,6 @@ final class OrderFlow {
             if (!offered.contains(type.configName())) {
                 throw failure(Step.CHALLENGE, "CA offers " + offered + " for " + name + ", not the pinned " + type.configName());
             }
-            if (!available.contains(type)) {
-                throw failure(Step.CHALLENGE, "challenge " + type.configName() + " is pinned but its listener is off"
-                        + " (expected: " + (type == ChallengeType.HTTP_01 ? "http" : "https") + " listener on)");
-            }
             return type;
         }
         for (ChallengeType type : List.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01)) {

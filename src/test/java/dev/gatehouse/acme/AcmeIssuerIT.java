@@ -182,13 +182,16 @@ class AcmeIssuerIT {
     }
 
     @Test
-    void aPinnedChallengeWhoseListenerIsOffFailsBeforeAskingTheCa() throws Exception {
-        AcmeIssueException failure = catchThrowableOfType(AcmeIssueException.class, () ->
-                issuer(settings(List.of(pebble.directory()), Optional.of(ChallengeType.HTTP_01)), AccountKeys.inMemory(),
-                        servers.responder(ChallengeType.TLS_ALPN_01)).issue(List.of(uniqueName()), Pebble.ecKey()));
+    void aPinnedChallengeWhoseListenerIsOffFailsBeforeAnyOrder() throws Exception {
+        try (LogCapture log = LogCapture.of("dev.gatehouse.acme")) {
+            AcmeIssueException failure = catchThrowableOfType(AcmeIssueException.class, () ->
+                    issuer(settings(List.of(pebble.directory()), Optional.of(ChallengeType.HTTP_01)), AccountKeys.inMemory(),
+                            servers.responder(ChallengeType.TLS_ALPN_01)).issue(List.of(uniqueName()), Pebble.ecKey()));
 
-        assertThat(failure.step()).isEqualTo(Step.CHALLENGE);
-        assertThat(failure.getMessage()).contains("http-01 is pinned but its listener is off");
+            assertThat(failure.step()).isEqualTo(Step.CHALLENGE);
+            assertThat(failure.getMessage()).contains("http-01 is pinned but its listener is off");
+            assertThat(log.lines()).noneMatch(l -> l.contains("ordering"));
+        }
     }
 
     @Test
