@@ -1,0 +1,318 @@
+package dev.gatehouse.acme;
+
+import dev.gatehouse.acme.AcmeIssueException.Problem;
+import dev.gatehouse.acme.AcmeIssueException.Step;
+import dev.gatehouse.config.AcmeSettings.ChallengeType;
+import dev.gatehouse.config.AcmeSettings.Eab;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.PollableResource;
+import org.shredzone.acme4j.RenewalInfo;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
+import org.shredzone.acme4j.connector.Resource;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeRetryAfterException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One order at one CA directory, in the order of RFC 8555 §7: directory → account → newOrder → authorizations
+ * (choose, publish and trigger a challenge, poll) → finalize with a CSR → download the chain.
+ * Every failure leaves as an {@link AcmeIssueException} naming the step; published challenge answers are always
+ * withdrawn. Blocking: runs on the issuing executor.
+ */
+final class OrderFlow {
+    private static final Logger log = LoggerFactory.getLogger(AcmeIssuer.class);
+    /** The account-does-not-exist error (RFC 8555 §7.3.1) that {@code onlyExisting} lookups answer. */
+    private static final URI ACCOUNT_DOES_NOT_EXIST = URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
+    /** P-256 for account keys: small, fast, accepted by every CA. */
+    private static final String CURVE = "secp256r1";
+
+    private final AcmeIssuer.Context context;
+    private final URI directory;
+    private final List<String> names;
+    private final String nameList;
+    private Optional<ChallengeType> challenge = Optional.empty();
+
+    OrderFlow(AcmeIssuer.Context context, URI directory, List<String> names) {
+        this.context = context;
+        this.directory = directory;
+        this.names = names;
+        this.nameList = String.join(",", names);
+    }
+
+    Issued issue(KeyPair certificateKey) throws AcmeIssueException, InterruptedException {
+        Session session = openDirectory();
+        Login login = login(session);
+        Order order = call(Step.ORDER, () -> login.newOrder().domains(names).create());
+        log.debug("acme name={} ca={} order={} created", nameList, directory, order.getLocation());
+        for (Authorization authorization : call(Step.ORDER, order::getAuthorizations)) {
+            authorize(authorization);
+        }
+        challenge = Optional.empty(); // later failures are no challenge's fault
+        await(Step.FINALIZE, order, Set.of(Status.READY, Status.VALID), "order");
+        call(Step.FINALIZE, () -> {
+            order.execute(certificateKey);
+            return null;
+        });
+        await(Step.FINALIZE, order, Set.of(Status.VALID), "order");
+        Certificate certificate = order.getCertificate();
+        call(Step.DOWNLOAD, () -> {
+            certificate.download();
+            return null;
+        });
+        List<X509Certificate> chain = certificate.getCertificateChain();
+        URI account = call(Step.DOWNLOAD, () -> login.getAccountLocation().toURI());
+        return new Issued(chain, directory, account, chain.get(0).getIssuerX500Principal().getName(), renewalWindow(certificate));
+    }
+
+    /** The CA's ARI window for a certificate it issued; empty when the CA does not offer ARI or has no account for us. */
+    Optional<RenewalWindow> renewalWindow(X509Certificate cert) throws AcmeIssueException {
+        Session session = openDirectory();
+        Optional<KeyPair> key = call(Step.ACCOUNT, () -> loadAccountKey());
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        return call(Step.DOWNLOAD, () -> {
+            if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+                return Optional.<RenewalWindow>empty();
+            }
+            Login login = new AccountBuilder().onlyExisting().useKeyPair(key.get()).createLogin(session);
+            return Optional.of(window(login.bindRenewalInfo(cert)));
+        });
+    }
+
+    private Session openDirectory() throws AcmeIssueException {
+        return call(Step.DIRECTORY, () -> {
+            Session session = context.sessions().open(directory);
+            session.getMetadata(); // fetches the directory: a CA that is down fails here, before any key is made
+            return session;
+        });
+    }
+
+    private Login login(Session session) throws AcmeIssueException {
+        return call(Step.ACCOUNT, () -> {
+            Optional<KeyPair> existing = loadAccountKey();
+            if (existing.isPresent()) {
+                try {
+                    // No contact or EAB again: some CAs accept an EAB key only once.
+                    return new AccountBuilder().onlyExisting().useKeyPair(existing.get()).createLogin(session);
+                } catch (AcmeServerException e) {
+                    if (!ACCOUNT_DOES_NOT_EXIST.equals(e.getType())) {
+                        throw e;
+                    }
+                    log.info("acme ca={} account key known but no account there (CA reset?): registering it", directory);
+                }
+            }
+            KeyPair key = existing.orElseGet(() -> p256());
+            if (existing.isEmpty()) {
+                context.accountKeys().save(directory, key); // before registering: a crash must not orphan an account
+            }
+            AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
+            context.email().ifPresent(builder::addEmail);
+            Optional<Eab> eab = context.settings().eab();
+            eab.ifPresent(e -> builder.withKeyIdentifier(e.keyId(), e.hmacKey()));
+            Login login = builder.createLogin(session);
+            log.info("acme ca={} account={} registered{}", directory, login.getAccountLocation(),
+                    eab.isPresent() ? " with external account binding" : "");
+            return login;
+        });
+    }
+
+    private Optional<KeyPair> loadAccountKey() throws AcmeException {
+        try {
+            return context.accountKeys().load(directory);
+        } catch (IOException e) {
+            throw new AcmeException("account key for " + directory + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private void authorize(Authorization authorization) throws AcmeIssueException, InterruptedException {
+        if (authorization.getStatus() == Status.VALID) {
+            return; // the CA still remembers an earlier validation (authorization reuse)
+        }
+        String name = authorization.getIdentifier().getDomain();
+        ChallengeType type = choose(authorization, name);
+        challenge = Optional.of(type);
+        switch (type) {
+            case HTTP_01 -> {
+                Http01Challenge http = authorization.findChallenge(Http01Challenge.class).orElseThrow();
+                context.responder().addHttp01(http.getToken(), http.getAuthorization());
+                try {
+                    validate(name, http, authorization);
+                } finally {
+                    context.responder().removeHttp01(http.getToken());
+                }
+            }
+            case TLS_ALPN_01 -> {
+                TlsAlpn01Challenge alpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow();
+                KeyPair key = challengeKey();
+                X509Certificate cert = call(Step.CHALLENGE, () -> alpn.createCertificate(key, authorization.getIdentifier()));
+                context.responder().addTlsAlpn01(name, cert, key);
+                try {
+                    validate(name, alpn, authorization);
+                } finally {
+                    context.responder().removeTlsAlpn01(name);
+                }
+            }
+        }
+    }
+
+    /** The pinned type, else HTTP-01 when the http listener is on, else TLS-ALPN-01 (as Caddy and certbot do). */
+    private ChallengeType choose(Authorization authorization, String name) throws AcmeIssueException {
+        Set<ChallengeType> available = context.responder().available();
+        List<String> offered = authorization.getChallenges().stream().map(Challenge::getType).toList();
+        Optional<ChallengeType> pinned = context.settings().challenge();
+        if (pinned.isPresent()) {
+            ChallengeType type = pinned.get();
+            challenge = pinned;
+            if (!offered.contains(type.configName())) {
+                throw failure(Step.CHALLENGE, "CA offers " + offered + " for " + name + ", not the pinned " + type.configName());
+            }
+            return type;
+        }
+        for (ChallengeType type : List.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01)) {
+            if (available.contains(type) && offered.contains(type.configName())) {
+                return type;
+            }
+        }
+        throw failure(Step.CHALLENGE, "no challenge to answer for " + name + ": CA offers " + offered
+                + ", listeners allow " + available.stream().map(ChallengeType::configName).sorted().toList());
+    }
+
+    private void validate(String name, Challenge challenge, Authorization authorization)
+            throws AcmeIssueException, InterruptedException {
+        log.info("acme name={} ca={} challenge={} validating", name, directory, challenge.getType());
+        call(Step.CHALLENGE, () -> {
+            challenge.trigger();
+            return null;
+        });
+        Status status = await(Step.CHALLENGE, challenge, Set.of(Status.VALID, Status.INVALID), "challenge");
+        if (status == Status.INVALID) {
+            throw failure(Step.CHALLENGE, challenge.getError().map(OrderFlow::problem), Optional.empty(),
+                    "the CA could not validate " + name, null);
+        }
+        status = await(Step.CHALLENGE, authorization, Set.of(Status.VALID, Status.INVALID), "authorization");
+        if (status == Status.INVALID) {
+            throw failure(Step.CHALLENGE, "authorization for " + name + " is invalid");
+        }
+        log.info("acme name={} ca={} challenge={} valid", name, directory, challenge.getType());
+    }
+
+    private Status await(Step step, PollableResource resource, Set<Status> wanted, String what)
+            throws AcmeIssueException, InterruptedException {
+        Duration budget = step == Step.CHALLENGE ? context.timeouts().validation() : context.timeouts().finalization();
+        Set<Status> done = new HashSet<>(wanted);
+        done.add(Status.INVALID);
+        try {
+            Status status = Polling.until(resource, done, budget);
+            if (status == Status.INVALID && !wanted.contains(Status.INVALID) && resource instanceof Order order) {
+                throw failure(step, order.getError().map(OrderFlow::problem), Optional.empty(), "order is invalid", null);
+            }
+            return status;
+        } catch (AcmeException e) {
+            throw failure(step, e);
+        } catch (Polling.TimedOut e) {
+            throw failure(step, Optional.empty(), Optional.empty(), what + " " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<RenewalWindow> renewalWindow(Certificate certificate) {
+        try {
+            return certificate.hasRenewalInfo() ? Optional.of(window(certificate.getRenewalInfo())) : Optional.empty();
+        } catch (RuntimeException e) {
+            // ARI is advice: the one-third rule still applies without it.
+            log.warn("acme ca={} renewal info unreadable: {}", certificate.getLocation(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** JDK provider on purpose: acme4j's KeyPairUtils wants BouncyCastle registered globally, which we avoid. */
+    private static KeyPair p256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(CURVE));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("EC " + CURVE + " unavailable in this JDK", e);
+        }
+    }
+
+    /**
+     * acme4j signs the TLS-ALPN-01 certificate with SHA256withRSA whatever the key, so this key is RSA; it lives
+     * only for one validation (RFC 8737 puts no constraint on its type).
+     */
+    private static KeyPair challengeKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA unavailable in this JDK", e);
+        }
+    }
+
+    private static RenewalWindow window(RenewalInfo info) {
+        return new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd());
+    }
+
+    /** An acme4j call that may fail; its exception becomes ours, typed with the step. */
+    private interface AcmeCall<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T call(Step step, AcmeCall<T> call) throws AcmeIssueException {
+        try {
+            return call.run();
+        } catch (AcmeException e) {
+            throw failure(step, e);
+        } catch (Exception e) {
+            throw failure(step, Optional.empty(), Optional.empty(), e.toString(), e);
+        }
+    }
+
+    private AcmeIssueException failure(Step step, AcmeException e) {
+        Optional<Problem> problem = e instanceof AcmeServerException server ? Optional.of(problem(server.getProblem())) : Optional.empty();
+        Optional<Instant> retryAfter = e instanceof AcmeRateLimitedException limited ? limited.getRetryAfter()
+                : e instanceof AcmeRetryAfterException later ? Optional.of(later.getRetryAfter()) : Optional.empty();
+        String message = problem.isPresent() ? "CA refused"
+                : e.getCause() != null ? e.getMessage() + ": " + e.getCause() : String.valueOf(e.getMessage());
+        return failure(step, problem, retryAfter, message, e);
+    }
+
+    private AcmeIssueException failure(Step step, String message) {
+        return failure(step, Optional.empty(), Optional.empty(), message, null);
+    }
+
+    private AcmeIssueException failure(Step step, Optional<Problem> problem, Optional<Instant> retryAfter,
+                                       String message, Throwable cause) {
+        return new AcmeIssueException(names, directory, step, challenge, problem, retryAfter, message, cause);
+    }
+
+    private static Problem problem(org.shredzone.acme4j.Problem problem) {
+        return new Problem(problem.getType(), problem.getDetail());
+    }
+}
