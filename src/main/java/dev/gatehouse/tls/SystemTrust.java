@@ -6,7 +6,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +88,7 @@ public final class SystemTrust {
         return existed;
     }
 
-    private SystemTrustException notRoot(String doing, IOException e) {
+    private SystemTrustException notRoot(String doing, AccessDeniedException e) {
         return new SystemTrustException(doing + " the local CA in " + anchors + " needs root (permission denied "
                 + "on " + e.getFile() + "); run it with sudo", e);
     }
@@ -125,7 +124,6 @@ public final class SystemTrust {
 
     @Override
     public String toString() {
-        List<String> parts = new ArrayList<>(updateCommand);
-        return "SystemTrust[" + file() + ", " + String.join(" ", parts) + "]";
+        return "SystemTrust[" + file() + ", " + String.join(" ", updateCommand) + "]";
     }
 }
