@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
@@ -74,11 +75,18 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
         return local instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
-    /** Keeps the application handlers from ever seeing a challenge connection. */
+    /** Keeps the application handlers from seeing a challenge connection as anything but opened and closed. */
     private static final class DiscardAfterHandshake extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (!(evt instanceof SslHandshakeCompletionEvent)) {
+                ctx.fireUserEventTriggered(evt);
+            }
         }
 
         @Override
