@@ -5,8 +5,6 @@ import java.io.StringReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -72,7 +70,6 @@ public final class FileStorage {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-    private static final long LOCK_POLL_MILLIS = 50;
 
     private final Path root;
 
@@ -290,43 +287,7 @@ public final class FileStorage {
     public Lock lock(String name, Duration maxWait) throws StorageException, InterruptedException {
         Path file = root.resolve("locks").resolve(fileName(name) + ".lock");
         createDirectory(file.getParent());
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        while (true) {
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw StorageException.of("open lock", file, e);
-            }
-            try {
-                // A FileLock is held per process; a second channel of this JVM on the same file gets
-                // OverlappingFileLockException, which therefore also serves as the guard between threads.
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    return () -> {
-                        try {
-                            lock.release();
-                        } catch (IOException ignored) {
-                            // closing the channel below releases it anyway
-                        } finally {
-                            closeQuietly(channel);
-                        }
-                    };
-                }
-            } catch (OverlappingFileLockException e) {
-                // held by another thread of this JVM: wait like for another process
-            } catch (IOException e) {
-                closeQuietly(channel);
-                throw StorageException.of("lock", file, e);
-            }
-            closeQuietly(channel);
-            if (System.nanoTime() - deadline >= 0) {
-                throw new StorageLockedException("storage: " + file + " is held by another gatehouse process or "
-                        + "thread for more than " + maxWait.toSeconds() + "s (issuance of " + name
-                        + " in progress elsewhere?)");
-            }
-            Thread.sleep(LOCK_POLL_MILLIS);
-        }
+        return FileLocks.acquire(file, name, maxWait);
     }
 
     // ---- names -------------------------------------------------------------------------------------------------
@@ -458,13 +419,5 @@ public final class FileStorage {
             }
         }
         return out.toString();
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing left to do
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.storage.StorageException;
 import io.netty.util.NetUtil;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -15,11 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -120,8 +123,8 @@ public final class LocalCa {
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
-                    java.util.Date.from(now.minus(BACKDATE)), java.util.Date.from(now.plus(LEAF_LIFETIME)),
-                    new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), leafKey.getPublic())
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(LEAF_LIFETIME)),
+                    new X500Name(new RDN[0]), leafKey.getPublic())
                     // Empty subject: the names live in the SAN, which must then be critical (RFC 5280 4.2.1.6).
                     .addExtension(Extension.subjectAlternativeName, true,
                             new GeneralNames(sans.toArray(new GeneralName[0])))
@@ -133,7 +136,7 @@ public final class LocalCa {
                             utils.createSubjectKeyIdentifier(leafKey.getPublic()));
             X509Certificate leaf = sign(builder, root.key());
             return new CertifiedKey(List.of(leaf, ca), leafKey.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("local CA: cannot issue a certificate for " + names + ": " + e, e);
         }
     }
@@ -176,14 +179,14 @@ public final class LocalCa {
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(new SecureRandom()),
-                    java.util.Date.from(now.minus(BACKDATE)), java.util.Date.from(now.plus(ROOT_LIFETIME)),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(ROOT_LIFETIME)),
                     name, key.getPublic())
                     // pathLen 0: the root signs leaves directly, never another CA.
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.getPublic()));
             return new CertifiedKey(List.of(sign(builder, key.getPrivate())), key.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("local CA: cannot create the root certificate: " + e, e);
         }
     }
