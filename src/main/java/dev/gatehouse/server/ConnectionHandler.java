@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
@@ -7,14 +8,17 @@ import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -22,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Optional;
@@ -119,6 +124,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
                 flow = RequestFlow.DISCARD_BODY;
                 exchange.respondText(refusal.get().status(), refusal.get().status().code() + " "
                         + refusal.get().status().reasonPhrase() + ": " + refusal.get().reason());
+            } else if (!secure && answeredAcmeChallenge(request)) {
+                flow = RequestFlow.DISCARD_BODY;
             } else if (match.isEmpty()) {
                 flow = RequestFlow.DISCARD_BODY;
                 exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
@@ -141,6 +148,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             finishedWhileStarting = false;
             afterResponse();
         }
+    }
+
+    /**
+     * ACME HTTP-01 (RFC 8555 §8.3): the CA fetches {@code /.well-known/acme-challenge/TOKEN} over plain HTTP, before
+     * any redirect or route could get in the way.
+     */
+    private boolean answeredAcmeChallenge(HttpRequest request) {
+        String path = RequestPaths.rawPath(request.uri());
+        if (!path.startsWith(Http01Tokens.PATH_PREFIX)) {
+            return false;
+        }
+        Optional<String> answer = Http01Tokens.tokenFromPath(path).flatMap(state.http01()::keyAuthorization);
+        if (answer.isEmpty()) {
+            return false; // not a token of ours: the site may serve its own .well-known files
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(answer.get(), StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+        exchange.respond(response);
+        return true;
     }
 
     /** Applies the site's plain-HTTP policy and HSTS; true when the policy answered the request itself. */

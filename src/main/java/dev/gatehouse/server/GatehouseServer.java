@@ -11,11 +11,13 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +34,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
+    private final Optional<TlsRuntime> tls;
     private int httpPort = -1;
 
     public GatehouseServer(GatehouseConfig config) {
@@ -45,6 +48,10 @@ public final class GatehouseServer implements AutoCloseable {
                 config.timeouts().connect(), config.timeouts().idle());
         this.state = new ServerState();
         state.routing(compile(config, connections, state));
+        boolean httpOn = config.listen().http().isPresent();
+        this.tls = config.listen().https().isPresent()
+                ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(httpOn, state.httpsPort() >= 0)))
+                : Optional.empty();
     }
 
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, ServerState state) {
@@ -54,20 +61,31 @@ public final class GatehouseServer implements AutoCloseable {
                 new AccessLogger(config.accessLog()));
     }
 
-    /** Binds the listeners. Throws when a port cannot be bound; nothing is left running then. */
-    public void start() throws InterruptedException {
+    /**
+     * Puts certificates in place, binds the listeners, then starts ACME issuance (whose challenges need the
+     * listeners). Throws when a port cannot be bound or storage cannot be opened; nothing is left running then.
+     */
+    public void start() throws InterruptedException, IOException {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
         try {
+            if (tls.isPresent()) {
+                tls.get().load();
+                Channel ch = bind(config.listen().https().getAsInt(),
+                        new HttpInitializer(state, Optional.of(tls.get().registry())));
+                state.httpsPort(((InetSocketAddress) ch.localAddress()).getPort());
+                log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
+            }
             OptionalInt http = config.listen().http();
             if (http.isPresent()) {
-                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, false));
+                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, Optional.empty()));
                 httpPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
                         transport.name());
             }
-        } catch (RuntimeException | InterruptedException e) {
+            tls.ifPresent(TlsRuntime::start);
+        } catch (RuntimeException | InterruptedException | IOException e) {
             close();
             throw e;
         }
@@ -85,6 +103,11 @@ public final class GatehouseServer implements AutoCloseable {
         Channel ch = b.bind(new InetSocketAddress(config.listen().address(), port)).sync().channel();
         listeners.add(ch);
         return ch;
+    }
+
+    /** The bound HTTPS port, or -1 when there is none. */
+    public int httpsPort() {
+        return state.httpsPort();
     }
 
     /** The bound plain-HTTP port (useful when the config asked for port 0), or -1 when there is none. */
@@ -128,6 +151,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tls.ifPresent(TlsRuntime::close);
         for (Channel l : listeners) {
             l.close();
         }

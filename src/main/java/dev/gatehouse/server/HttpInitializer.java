@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.config.Limits;
 import dev.gatehouse.config.Timeouts;
+import dev.gatehouse.tls.CertificateRegistry;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -9,16 +10,18 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a plain-HTTP client connection, in the order a request travels through it. */
+/** The pipeline of a client connection (HTTPS or plain HTTP), in the order a request travels through it. */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerState state;
-    private final boolean secure;
+    private final Optional<CertificateRegistry> tls;
 
-    HttpInitializer(ServerState state, boolean secure) {
+    /** @param tls the certificates for an HTTPS listener; empty for plain HTTP */
+    HttpInitializer(ServerState state, Optional<CertificateRegistry> tls) {
         this.state = state;
-        this.secure = secure;
+        this.tls = tls;
     }
 
     @Override
@@ -28,6 +31,9 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         HeadTimeout headTimeout = new HeadTimeout(timeouts.clientHeader(), timeouts.idle());
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(routing.config().limits()));
         long idleMs = timeouts.idle().toMillis();
+        // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
+        // never finishes its handshake is closed by the head timeout, which runs from the connection's start.
+        tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler()));
         ch.pipeline()
                 .addLast("head-timeout", headTimeout)
                 .addLast("http-codec", codec)
@@ -35,7 +41,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                 // our response stops sending too, so reader idle catches stalls both ways.
                 .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("chunked-writer", new ChunkedWriteHandler())
-                .addLast("router", new ConnectionHandler(state, secure, headTimeout, codec));
+                .addLast("router", new ConnectionHandler(state, tls.isPresent(), headTimeout, codec));
         state.connections().add(ch);
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.acme.Http01Tokens;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -13,8 +14,15 @@ final class ServerState {
     private volatile boolean draining;
     private volatile int httpsPort = -1;
 
+    private final Http01Tokens http01 = new Http01Tokens();
+
     ServerState() {
         this.routing = new AtomicReference<>();
+    }
+
+    /** ACME HTTP-01 answers, served on the plain listener at {@code /.well-known/acme-challenge/}. */
+    Http01Tokens http01() {
+        return http01;
     }
 
     Routing routing() {

@@ -1,0 +1,102 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.acme.AcmeIssuer;
+import dev.gatehouse.acme.Http01Tokens;
+import dev.gatehouse.config.AcmeSettings.ChallengeType;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.StorageException;
+import dev.gatehouse.tls.CertificateManager;
+import dev.gatehouse.tls.CertificateRegistry;
+import dev.gatehouse.tls.ChallengeAnswers;
+import dev.gatehouse.tls.SslContexts;
+import dev.gatehouse.tls.StoredAccountKeys;
+import dev.gatehouse.tls.TlsProvider;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Everything HTTPS needs besides the listener: the certificate registry the handshakes read, the HTTP-01 tokens the
+ * plain listener serves, and the manager that fills both, on a small pool of its own threads (never an event loop).
+ */
+final class TlsRuntime implements AutoCloseable {
+    /** Certificate work in parallel: issuance of this many names at once, the rest wait their turn. */
+    static final int CERTIFICATE_THREADS = 4;
+
+    private final ScheduledExecutorService scheduler;
+    private final SslContexts contexts;
+    private final CertificateRegistry registry;
+    private final Http01Tokens http01;
+    private final CertificateManager manager;
+
+    TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes) {
+        this.scheduler = new ScheduledThreadPoolExecutor(CERTIFICATE_THREADS, daemonThreads());
+        this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.HTTP_1_1));
+        this.registry = new CertificateRegistry(contexts);
+        this.http01 = http01;
+        FileStorage storage = new FileStorage(config.storage());
+        AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
+                new ChallengeAnswers(http01, registry, challengeTypes));
+        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, Clock.systemUTC());
+    }
+
+    /** Loads or issues what can be served at once (before the HTTPS listener accepts anything). */
+    void load() throws StorageException, InterruptedException {
+        manager.loadAll();
+        contexts.scheduleTicketKeyRotation(scheduler, SslContexts.TICKET_KEY_ROTATION);
+    }
+
+    /** Starts ACME issuance and renewals; the listeners that answer challenges are bound by now. */
+    void start() {
+        manager.start();
+    }
+
+    CertificateRegistry registry() {
+        return registry;
+    }
+
+    Http01Tokens http01() {
+        return http01;
+    }
+
+    CertificateManager manager() {
+        return manager;
+    }
+
+    static Set<ChallengeType> typesFor(boolean http, boolean https) {
+        Set<ChallengeType> types = EnumSet.noneOf(ChallengeType.class);
+        if (http) {
+            types.add(ChallengeType.HTTP_01);
+        }
+        if (https) {
+            types.add(ChallengeType.TLS_ALPN_01);
+        }
+        return types;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory base = Executors.defaultThreadFactory();
+        return r -> {
+            Thread t = base.newThread(r);
+            t.setName("gatehouse-certs-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        scheduler.shutdownNow();
+    }
+}
