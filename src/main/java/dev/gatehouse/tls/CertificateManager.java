@@ -158,7 +158,7 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void issueLocal(String name) throws Exception {
-        CertifiedKey issued = localCa().issue(List.of(name));
+        CertifiedKey issued = localCa().issue(localNames(name));
         Instant next = renewalPolicy.nextRenewal(issued.leaf(), Optional.empty(), random);
         storage.saveCertificate(name, issued);
         storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.INTERNAL, issued, clock.instant())
@@ -166,6 +166,11 @@ public final class CertificateManager implements AutoCloseable {
         registry.put(name, issued);
         scheduleLocal(name, issued);
         log.info("tls name={} issued by the local CA, valid until {}", name, issued.notAfter());
+    }
+
+    /** {@code localhost} also answers as the loopback addresses, so https://127.0.0.1 validates too. */
+    static List<String> localNames(String name) {
+        return name.equals("localhost") ? List.of("localhost", "127.0.0.1", "::1") : List.of(name);
     }
 
     private void scheduleLocal(String name, CertifiedKey certificate) {
