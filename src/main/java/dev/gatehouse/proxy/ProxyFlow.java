@@ -45,6 +45,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private boolean reusedConnection;
     private boolean requestComplete;
     private boolean bodySent;
+    private boolean lastWritten;
     private boolean responseStarted;
     private boolean responseComplete;
     private boolean upstreamKeepAlive;
@@ -121,8 +122,13 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         ch.write(upstreamRequest);
+        lastWritten = false;
         while (!pendingBody.isEmpty()) {
             writeBody(pendingBody.poll());
+        }
+        if (requestComplete && !lastWritten) {
+            // A resend after a stale kept-alive connection: the (empty) end of the request went to the old one.
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
         }
         ch.flush();
         if (requestComplete) {
@@ -160,6 +166,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private void writeBody(HttpContent content) {
         if (content.content().isReadable()) {
             bodySent = true;
+        }
+        if (content instanceof LastHttpContent) {
+            lastWritten = true;
         }
         upstream.write(content, upstream.voidPromise());
     }

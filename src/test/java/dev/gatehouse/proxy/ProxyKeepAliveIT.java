@@ -73,15 +73,22 @@ class ProxyKeepAliveIT {
                 RawBackend.readHead(s.getInputStream());
                 return; // closes
             }
+            // The fresh connection stays usable for the next request: the resent request ended cleanly.
+            RawBackend.readHead(s.getInputStream());
+            s.getOutputStream().write(RawBackend.response(200, "conn-" + i + "-again").getBytes(StandardCharsets.ISO_8859_1));
         });
              TestGatehouse gh = TestGatehouse.start(Configs.proxy(backend.address()));
              RawConnection c = RawConnection.connect(gh.port())) {
             RawConnection.Response first = c.send("GET /1 HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
             RawConnection.Response second = c.send("GET /2 HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
+            RawConnection.Response third = c.send("GET /3 HTTP/1.1\r\nHost: example.test\r\n\r\n").read();
 
             assertThat(first.bodyText()).isEqualTo("conn-0");
             assertThat(second.status()).isEqualTo(200);
             assertThat(second.bodyText()).isEqualTo("conn-1");
+            assertThat(third.status()).isEqualTo(200);
+            assertThat(third.bodyText()).isEqualTo("conn-1-again");
+            assertThat(backend.connections()).isEqualTo(2);
         }
     }
 
