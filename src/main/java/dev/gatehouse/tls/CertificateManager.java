@@ -5,6 +5,7 @@ import dev.gatehouse.acme.AcmeIssuer;
 import dev.gatehouse.acme.Backoff;
 import dev.gatehouse.acme.Issued;
 import dev.gatehouse.acme.RenewalPolicy;
+import dev.gatehouse.acme.RenewalWindow;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
@@ -15,6 +16,7 @@ import dev.gatehouse.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -223,6 +225,9 @@ public final class CertificateManager implements AutoCloseable {
                 scheduleAcme(name, planned.get(), false);
                 return;
             }
+            if (!forced && stored.isPresent() && deferredByAri(name, stored.get())) {
+                return;
+            }
             KeyPair key = KeyPairs.ecP256();
             Issued issued = acme.issue(List.of(name), key);
             CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
@@ -237,6 +242,32 @@ public final class CertificateManager implements AutoCloseable {
                     certificate.notAfter(), next);
         } catch (AcmeIssueException e) {
             acmeFailed(name, e);
+        }
+    }
+
+    /**
+     * Due by our own rule: the CA may still say "later" through its renewal information (RFC 9773), e.g. to spread
+     * its load; then the renewal moves to a random time inside its window. CAs without ARI change nothing.
+     */
+    private boolean deferredByAri(String name, CertifiedKey stored) throws StorageException {
+        Optional<CertificateMeta> meta = storage.loadMeta(name);
+        Optional<URI> directory = meta.flatMap(CertificateMeta::directory);
+        if (directory.isEmpty()) {
+            return false;
+        }
+        try {
+            Optional<RenewalWindow> window = acme.renewalWindow(stored.leaf(), directory.get());
+            if (window.isEmpty() || !window.get().start().isAfter(clock.instant())) {
+                return false;
+            }
+            Instant next = renewalPolicy.nextRenewal(stored.leaf(), window, random);
+            storage.saveMeta(name, meta.get().withNextRenewal(next));
+            scheduleAcme(name, next, false);
+            log.info("tls name={} the CA's renewal window starts {}: renewal moved to {}", name, window.get().start(), next);
+            return true;
+        } catch (AcmeIssueException e) {
+            log.debug("tls name={} no renewal information from {}: {}", name, directory.get(), e.getMessage());
+            return false;
         }
     }
 
