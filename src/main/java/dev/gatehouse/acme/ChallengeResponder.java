@@ -4,10 +4,7 @@ import dev.gatehouse.config.AcmeSettings.ChallengeType;
 
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Publishes ACME challenge answers where the CA will look for them: the server implements it over its listeners.
@@ -31,41 +28,4 @@ public interface ChallengeResponder {
     void addTlsAlpn01(String name, X509Certificate challengeCert, KeyPair key);
 
     void removeTlsAlpn01(String name);
-
-    /**
-     * A responder over the two ready stores: the server queries {@code http} from its port-80 handler and
-     * {@code tlsAlpn} from its SNI selection, and tells which listeners are on through {@code available}.
-     */
-    static ChallengeResponder of(Http01Tokens http, TlsAlpn01Certificates tlsAlpn, Supplier<Set<ChallengeType>> available) {
-        Objects.requireNonNull(http, "http");
-        Objects.requireNonNull(tlsAlpn, "tlsAlpn");
-        Objects.requireNonNull(available, "available");
-        return new ChallengeResponder() {
-            @Override
-            public Set<ChallengeType> available() {
-                Set<ChallengeType> types = available.get();
-                return types.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(types));
-            }
-
-            @Override
-            public void addHttp01(String token, String keyAuthorization) {
-                http.add(token, keyAuthorization);
-            }
-
-            @Override
-            public void removeHttp01(String token) {
-                http.remove(token);
-            }
-
-            @Override
-            public void addTlsAlpn01(String name, X509Certificate challengeCert, KeyPair key) {
-                tlsAlpn.add(name, challengeCert, key);
-            }
-
-            @Override
-            public void removeTlsAlpn01(String name) {
-                tlsAlpn.remove(name);
-            }
-        };
-    }
 }

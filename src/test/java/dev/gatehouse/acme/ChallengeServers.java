@@ -87,7 +87,7 @@ final class ChallengeServers implements AutoCloseable {
 
     /** A responder over both servers; {@code types} are the listeners that count as "on". */
     ChallengeResponder responder(dev.gatehouse.config.AcmeSettings.ChallengeType... types) {
-        return ChallengeResponder.of(http01, tlsAlpn01, () -> java.util.Set.of(types));
+        return new StoreResponder(http01, tlsAlpn01, java.util.Set.of(types));
     }
 
     private void acceptLoop() {

@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The TLS-ALPN-01 challenge certificates currently published, read by the TLS layer when a client offers
+ * The acme tests' TLS-ALPN-01 challenge certificates, read by their TLS responder when a client offers
  * ALPN {@code acme-tls/1} (and only then) with an SNI name (RFC 8737 §3). Thread-safe; lookups never block.
  */
-public final class TlsAlpn01Certificates {
+final class TlsAlpn01Certificates {
     /** The ALPN protocol id a validating CA offers, and the only one the handshake may select. */
     public static final String ACME_TLS_1 = "acme-tls/1";
 
