@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code gatehouse certs [--config FILE]}: a table of every managed certificate, read from the storage directory. */
-@Command(name = "certs", description = "List every managed certificate: source, issuer, expiry, next renewal, last error.",
-        footer = {"", "Reads the storage directory of the config, so it works whether or not Gatehouse is running;",
-                "what a running instance holds in memory will be shown through the admin API (a later release).",
-                "Names marked * are in storage but are not sites of the config."},
+@Command(name = "certs", mixinStandardHelpOptions = true, description = "List managed certificates: source, issuer, expiry, renewal, errors.",
+        footer = {"", "Reads the storage directory of the config, so it works whether or not Gatehouse is running; "
+                + "what a running instance holds in memory will be shown through the admin API (a later release). "
+                + "Names marked * are in storage but are not sites of the config."},
         subcommands = {CertsRenewCommand.class})
 final class CertsCommand implements Callable<Integer> {
 

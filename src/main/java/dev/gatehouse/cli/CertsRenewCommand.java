@@ -29,10 +29,10 @@ import java.util.stream.Collectors;
  * {@code gatehouse certs renew NAME}: asks the running instance that shares the storage directory to renew NAME now
  * (a marker file it picks up within about 2 s), and with {@code --wait} watches the stored meta data for the outcome.
  */
-@Command(name = "renew", description = "Ask the running Gatehouse to renew a site's certificate now.",
-        footer = {"", "Leaves a request in the storage directory; a running Gatehouse using the same storage picks it",
-                "up within about 2 seconds. Nothing happens until one runs. Exit 1 when NAME is not a site, or with",
-                "--wait when the renewal failed or no outcome was seen in time."})
+@Command(name = "renew", mixinStandardHelpOptions = true, description = "Ask the running Gatehouse to renew a site's certificate now.",
+        footer = {"", "Leaves a request in the storage directory; a running Gatehouse using the same storage picks "
+                + "it up within about 2 seconds. Nothing happens until one runs. Exit 1 when NAME is not a site, or "
+                + "with --wait when the renewal failed or no outcome was seen in time."})
 final class CertsRenewCommand implements Callable<Integer> {
     static final Duration POLL = Duration.ofMillis(250);
 

@@ -22,12 +22,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** {@code gatehouse import certbot [DIR]}: takes over the certificates certbot manages. */
-@Command(name = "certbot", description = "Import certbot's certificates (renewal/*.conf, live/NAME/) into storage.",
-        footer = {"", "Each certificate is stored under every name it covers with source certbot; Gatehouse serves it",
-                "from its next start and renews it over ACME when a third of its lifetime is left. Expired and",
-                "unreadable certificates are skipped. certbot's keys are readable by root only: run with sudo.",
-                "Stop certbot's timer afterwards (systemctl disable --now certbot.timer) so two clients do not",
-                "both renew."})
+@Command(name = "certbot", mixinStandardHelpOptions = true, description = "Import certbot's certificates (renewal/*.conf, live/NAME/) into storage.",
+        footer = {"", "Each certificate is stored under every name it covers, with source certbot; Gatehouse serves "
+                + "it from its next start and renews it over ACME when a third of its lifetime is left. Expired and "
+                + "unreadable certificates are skipped. certbot's keys are readable by root only: run with sudo.",
+                "", "Afterwards stop certbot's timer (systemctl disable --now certbot.timer) so that only one client "
+                + "renews."})
 final class ImportCertbotCommand implements java.util.concurrent.Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "/etc/letsencrypt",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code gatehouse import SOURCE}: certificates from other tools into Gatehouse storage. */
-@Command(name = "import", description = "Import certificates from another tool (certbot) into Gatehouse storage.",
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Import certificates from certbot into Gatehouse storage.",
         subcommands = {ImportCertbotCommand.class})
 final class ImportCommand implements Runnable {
 

@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
  * {@code gatehouse trust}: installs the local CA root into the system trust store (creating the CA first when it
  * does not exist yet), or with {@code --export FILE} writes the root PEM for importing elsewhere.
  */
-@Command(name = "trust", description = "Install the local CA root into the system trust store (or --export it).",
-        footer = {"", "Installing needs root (sudo) and Debian/Ubuntu's update-ca-certificates. Browsers with their own",
-                "store (Firefox; Chrome on Linux) and other machines need the root imported by hand:",
+@Command(name = "trust", mixinStandardHelpOptions = true, description = "Install the local CA root in the system trust store (or --export it).",
+        footer = {"", "Installing needs root (sudo) and Debian/Ubuntu's update-ca-certificates. Browsers with their "
+                + "own store (Firefox; Chrome on Linux) and other machines need the root imported by hand:",
                 "  gatehouse trust --export gatehouse-root.pem"})
 final class TrustCommand implements Callable<Integer> {
 

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code gatehouse untrust}: removes what {@code gatehouse trust} installed. */
-@Command(name = "untrust", description = "Remove the local CA root from the system trust store.",
+@Command(name = "untrust", mixinStandardHelpOptions = true, description = "Remove the local CA root from the system trust store.",
         footer = {"", "Needs root (sudo). Certificates imported by hand into browsers are not touched."})
 final class UntrustCommand implements Callable<Integer> {
 
