@@ -4,15 +4,10 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code gatehouse certs [--config FILE]}: a table of every managed certificate, read from the storage directory. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "List managed certificates: source, issuer, expiry, renewal, errors.",
@@ -20,26 +15,14 @@ import java.util.concurrent.Callable;
                 + "what a running instance holds in memory will be shown through the admin API (a later release). "
                 + "Names marked * are in storage but are not sites of the config."},
         subcommands = {CertsRenewCommand.class})
-final class CertsCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
+final class CertsCommand extends ConfigCommand {
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<GatehouseConfig> cfg = config.load(err);
-        if (cfg.isEmpty()) {
-            return 1;
-        }
-        FileStorage storage = ConfigOption.storage(cfg.get());
+    int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) {
+        FileStorage storage = ConfigOption.storage(cfg);
         List<CertificateTable.Row> rows;
         try {
-            rows = new CertificateTable(cfg.get(), storage, Clock.systemUTC()).rows();
+            rows = new CertificateTable(cfg, storage, Clock.systemUTC()).rows();
         } catch (StorageException e) {
             err.println(e.getMessage());
             return 1;

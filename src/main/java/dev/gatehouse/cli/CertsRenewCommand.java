@@ -8,11 +8,8 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.tls.RenewRequests;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +29,7 @@ import java.util.stream.Collectors;
         footer = {"", "Leaves a request in the storage directory; a running Gatehouse using the same storage picks "
                 + "it up within about 2 seconds. Nothing happens until one runs. Exit 1 when NAME is not a site, or "
                 + "with --wait when the renewal failed or no outcome was seen in time."})
-final class CertsRenewCommand implements Callable<Integer> {
+final class CertsRenewCommand extends ConfigCommand {
     static final Duration POLL = Duration.ofMillis(250);
 
     @Parameters(index = "0", paramLabel = "NAME", description = "site name from the config, e.g. app.example.com")
@@ -43,25 +39,13 @@ final class CertsRenewCommand implements Callable<Integer> {
             description = "wait up to SECONDS (default when given without a value: ${FALLBACK-VALUE}) for the outcome")
     Integer waitSeconds;
 
-    @Mixin
-    ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<GatehouseConfig> cfg = config.load(err);
-        if (cfg.isEmpty()) {
-            return 1;
-        }
-        Optional<Site> site = cfg.get().sites().values().stream()
+    int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
+        Optional<Site> site = cfg.sites().values().stream()
                 .filter(s -> s.host().equalsIgnoreCase(name)).findFirst();
         if (site.isEmpty()) {
             err.printf("certs renew: \"%s\" is not a site of %s (expected one of: %s)%n", name, config.file,
-                    cfg.get().sites().keySet().stream().sorted().collect(Collectors.joining(", ")));
+                    cfg.sites().keySet().stream().sorted().collect(Collectors.joining(", ")));
             return 1;
         }
         String host = site.get().host();
@@ -70,7 +54,7 @@ final class CertsRenewCommand implements Callable<Integer> {
                     + "there is nothing to renew%n", host, files.cert());
             return 1;
         }
-        FileStorage storage = ConfigOption.storage(cfg.get());
+        FileStorage storage = ConfigOption.storage(cfg);
         Optional<CertificateMeta> before;
         try {
             storage.open();

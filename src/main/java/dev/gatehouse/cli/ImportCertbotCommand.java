@@ -5,10 +5,7 @@ import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.tls.CertbotImport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +14,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,27 +24,15 @@ import java.util.stream.Collectors;
                 + "unreadable certificates are skipped. certbot's keys are readable by root only: run with sudo.",
                 "", "Afterwards stop certbot's timer (systemctl disable --now certbot.timer) so that only one client "
                 + "renews."})
-final class ImportCertbotCommand implements java.util.concurrent.Callable<Integer> {
+final class ImportCertbotCommand extends ConfigCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "/etc/letsencrypt",
             description = "certbot's directory (default: ${DEFAULT-VALUE})")
     Path dir;
 
-    @Mixin
-    ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<GatehouseConfig> cfg = config.load(err);
-        if (cfg.isEmpty()) {
-            return 1;
-        }
-        FileStorage storage = ConfigOption.storage(cfg.get());
+    int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
+        FileStorage storage = ConfigOption.storage(cfg);
         List<CertbotImport.Lineage> lineages;
         try {
             lineages = new CertbotImport(storage, Clock.systemUTC()).importAll(dir);
@@ -58,7 +42,7 @@ final class ImportCertbotCommand implements java.util.concurrent.Callable<Intege
         } finally {
             SudoOwnership.restore(storage.root());
         }
-        Set<String> sites = cfg.get().sites().values().stream()
+        Set<String> sites = cfg.sites().values().stream()
                 .filter(s -> !(s.tls() instanceof SiteTls.Files))
                 .map(s -> s.host().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         int imported = 0;

@@ -8,9 +8,7 @@ import dev.gatehouse.tls.SystemTrust;
 import dev.gatehouse.tls.SystemTrustException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code gatehouse trust}: installs the local CA root into the system trust store (creating the CA first when it
@@ -30,30 +26,18 @@ import java.util.concurrent.Callable;
         footer = {"", "Installing needs root (sudo) and Debian/Ubuntu's update-ca-certificates. Browsers with their "
                 + "own store (Firefox; Chrome on Linux) and other machines need the root imported by hand:",
                 "  gatehouse trust --export gatehouse-root.pem"})
-final class TrustCommand implements Callable<Integer> {
+final class TrustCommand extends ConfigCommand {
 
     @Option(names = "--export", paramLabel = "FILE",
             description = "write the root certificate (PEM) to FILE, or to standard output with -, instead of installing")
     String export;
 
     @Mixin
-    ConfigOption config;
-
-    @Mixin
     TrustStoreOptions trustStore;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<GatehouseConfig> cfg = config.load(err);
-        if (cfg.isEmpty()) {
-            return 1;
-        }
-        FileStorage storage = ConfigOption.storage(cfg.get());
+    int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
+        FileStorage storage = ConfigOption.storage(cfg);
         LocalCa ca;
         try {
             boolean existed = storage.loadLocalCa().isPresent();
