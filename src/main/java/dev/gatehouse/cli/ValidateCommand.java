@@ -7,6 +7,7 @@ import dev.gatehouse.config.GatehouseConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -31,9 +32,15 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     static void printErrors(ConfigException e) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        printErrors(e, err);
+    }
+
+    static void printErrors(ConfigException e, PrintWriter err) {
         for (ConfigError error : e.errors()) {
-            System.err.println(error.format());
+            err.println(error.format());
         }
-        System.err.printf("%d error%s%n", e.errors().size(), e.errors().size() == 1 ? "" : "s");
+        err.printf("%d error%s%n", e.errors().size(), e.errors().size() == 1 ? "" : "s");
+        err.flush();
     }
 }

@@ -1,0 +1,122 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.Site;
+import dev.gatehouse.config.SiteTls;
+import dev.gatehouse.storage.CertificateMeta;
+import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.StorageException;
+import dev.gatehouse.tls.RenewRequests;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code gatehouse certs renew NAME}: asks the running instance that shares the storage directory to renew NAME now
+ * (a marker file it picks up within about 2 s), and with {@code --wait} watches the stored meta data for the outcome.
+ */
+@Command(name = "renew", mixinStandardHelpOptions = true, description = "Ask the running Gatehouse to renew a site's certificate now.",
+        footer = {"", "Leaves a request in the storage directory; a running Gatehouse using the same storage picks "
+                + "it up within about 2 seconds. Nothing happens until one runs. Exit 1 when NAME is not a site, or "
+                + "with --wait when the renewal failed or no outcome was seen in time."})
+final class CertsRenewCommand extends ConfigCommand {
+    static final Duration POLL = Duration.ofMillis(250);
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "site name from the config, e.g. app.example.com")
+    String name;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "60",
+            description = "wait up to SECONDS (default when given without a value: ${FALLBACK-VALUE}) for the outcome")
+    Integer waitSeconds;
+
+    @Override
+    int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
+        Optional<Site> site = cfg.sites().values().stream()
+                .filter(s -> s.host().equalsIgnoreCase(name)).findFirst();
+        if (site.isEmpty()) {
+            err.printf("certs renew: \"%s\" is not a site of %s (expected one of: %s)%n", name, config.file,
+                    cfg.sites().keySet().stream().sorted().collect(Collectors.joining(", ")));
+            return 1;
+        }
+        String host = site.get().host();
+        if (site.get().tls() instanceof SiteTls.Files files) {
+            err.printf("certs renew: %s serves your own files (%s); Gatehouse reloads them when they change, "
+                    + "there is nothing to renew%n", host, files.cert());
+            return 1;
+        }
+        FileStorage storage = ConfigOption.storage(cfg);
+        Optional<CertificateMeta> before;
+        try {
+            storage.open();
+            before = storage.loadMeta(host);
+            RenewRequests.request(storage, host);
+        } catch (IOException e) {
+            err.println("certs renew: " + e.getMessage());
+            return 1;
+        }
+        out.printf("%s: renewal requested (%s)%n", host, marker(storage, host));
+        if (waitSeconds == null) {
+            out.println("A running Gatehouse using " + storage.root() + " renews it within a few seconds; "
+                    + "nothing happens until one runs. See the outcome with: gatehouse certs");
+            return 0;
+        }
+        out.flush();
+        return await(storage, host, before, Duration.ofSeconds(Math.max(0, waitSeconds)), out, err);
+    }
+
+    /** Polls the meta data until its last attempt moves past the one seen before the request. */
+    private int await(FileStorage storage, String host, Optional<CertificateMeta> before, Duration limit,
+                      PrintWriter out, PrintWriter err) throws InterruptedException {
+        Optional<Instant> attemptBefore = before.flatMap(CertificateMeta::lastAttempt);
+        Instant deadline = Instant.now().plus(limit);
+        while (true) {
+            Optional<CertificateMeta> now;
+            try {
+                now = storage.loadMeta(host);
+            } catch (StorageException e) {
+                now = Optional.empty(); // half-written by the instance at this moment: look again
+            }
+            Optional<Instant> attempt = now.flatMap(CertificateMeta::lastAttempt);
+            if (attempt.isPresent() && !attempt.equals(attemptBefore)) {
+                CertificateMeta meta = now.get();
+                if (meta.lastError().isPresent()) {
+                    err.printf("%s: renewal failed: %s%s%n", host, meta.lastError().get(),
+                            meta.nextRenewal().map(t -> "; next attempt " + t).orElse(""));
+                    return 1;
+                }
+                out.printf("%s: renewed by %s, valid until %s%n", host,
+                        meta.issuer().map(CertificateTable::commonName).orElse(meta.source().key()),
+                        meta.notAfter().map(Instant::toString).orElse("?"));
+                return 0;
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                if (Files.exists(marker(storage, host))) {
+                    err.printf("%s: no running Gatehouse picked up the request within %ds (is one running with "
+                            + "storage %s?); the request stays and is served when one starts%n", host,
+                            limit.toSeconds(), storage.root());
+                } else {
+                    err.printf("%s: a running Gatehouse took the request but the renewal has not finished within "
+                            + "%ds; see the outcome later with: gatehouse certs%n", host, limit.toSeconds());
+                }
+                return 1;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** Where {@link RenewRequests#request} leaves the request (docs/storage.md: requests/renew/NAME). */
+    static Path marker(FileStorage storage, String host) {
+        return storage.root().resolve("requests").resolve("renew")
+                .resolve(FileStorage.fileName(host.toLowerCase(Locale.ROOT)));
+    }
+}
