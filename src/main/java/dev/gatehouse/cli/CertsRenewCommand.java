@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -56,26 +55,27 @@ final class CertsRenewCommand extends ConfigCommand {
         }
         FileStorage storage = ConfigOption.storage(cfg);
         Optional<CertificateMeta> before;
+        Path marker;
         try {
             storage.open();
             before = storage.loadMeta(host);
-            RenewRequests.request(storage, host);
+            marker = RenewRequests.request(storage, host);
         } catch (IOException e) {
             err.println("certs renew: " + e.getMessage());
             return 1;
         }
-        out.printf("%s: renewal requested (%s)%n", host, marker(storage, host));
+        out.printf("%s: renewal requested (%s)%n", host, marker);
         if (waitSeconds == null) {
             out.println("A running Gatehouse using " + storage.root() + " renews it within a few seconds; "
                     + "nothing happens until one runs. See the outcome with: gatehouse certs");
             return 0;
         }
         out.flush();
-        return await(storage, host, before, Duration.ofSeconds(Math.max(0, waitSeconds)), out, err);
+        return await(storage, host, marker, before, Duration.ofSeconds(Math.max(0, waitSeconds)), out, err);
     }
 
     /** Polls the meta data until its last attempt moves past the one seen before the request. */
-    private int await(FileStorage storage, String host, Optional<CertificateMeta> before, Duration limit,
+    private int await(FileStorage storage, String host, Path marker, Optional<CertificateMeta> before, Duration limit,
                       PrintWriter out, PrintWriter err) throws InterruptedException {
         Optional<Instant> attemptBefore = before.flatMap(CertificateMeta::lastAttempt);
         Instant deadline = Instant.now().plus(limit);
@@ -100,7 +100,7 @@ final class CertsRenewCommand extends ConfigCommand {
                 return 0;
             }
             if (!Instant.now().isBefore(deadline)) {
-                if (Files.exists(marker(storage, host))) {
+                if (Files.exists(marker)) {
                     err.printf("%s: no running Gatehouse picked up the request within %ds (is one running with "
                             + "storage %s?); the request stays and is served when one starts%n", host,
                             limit.toSeconds(), storage.root());
@@ -112,11 +112,5 @@ final class CertsRenewCommand extends ConfigCommand {
             }
             Thread.sleep(POLL.toMillis());
         }
-    }
-
-    /** Where {@link RenewRequests#request} leaves the request (docs/storage.md: requests/renew/NAME). */
-    static Path marker(FileStorage storage, String host) {
-        return storage.root().resolve("requests").resolve("renew")
-                .resolve(FileStorage.fileName(host.toLowerCase(Locale.ROOT)));
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.tls.RenewRequests;
 import dev.gatehouse.tls.CertbotImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
 /** {@code gatehouse import certbot [DIR]}: takes over the certificates certbot manages. */
 @Command(name = "certbot", mixinStandardHelpOptions = true, description = "Import certbot's certificates (renewal/*.conf, live/NAME/) into storage.",
         footer = {"", "Each certificate is stored under every name it covers, with source certbot; Gatehouse serves "
-                + "it from its next start and renews it over ACME when a third of its lifetime is left. Expired and "
+                + "it within seconds (a running instance) or from its next start, and renews it over ACME when a third of its lifetime is left. Expired and "
                 + "unreadable certificates are skipped. certbot's keys are readable by root only: run with sudo.",
                 "", "Afterwards stop certbot's timer (systemctl disable --now certbot.timer) so that only one client "
                 + "renews."})
@@ -33,18 +34,25 @@ final class ImportCertbotCommand extends ConfigCommand {
     @Override
     int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
         FileStorage storage = ConfigOption.storage(cfg);
+        Set<String> sites = cfg.sites().values().stream()
+                .filter(s -> !(s.tls() instanceof SiteTls.Files))
+                .map(s -> s.host().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<CertbotImport.Lineage> lineages;
         try {
             lineages = new CertbotImport(storage, Clock.systemUTC()).importAll(dir);
+            for (CertbotImport.Lineage lineage : lineages) {
+                for (String name : lineage.stored()) {
+                    if (sites.contains(name)) {
+                        RenewRequests.reload(storage, name); // a running instance serves it within seconds
+                    }
+                }
+            }
         } catch (IOException e) {
             err.println("import certbot: " + e.getMessage());
             return 1;
         } finally {
             SudoOwnership.restore(storage.root());
         }
-        Set<String> sites = cfg.sites().values().stream()
-                .filter(s -> !(s.tls() instanceof SiteTls.Files))
-                .map(s -> s.host().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         int imported = 0;
         int skipped = 0;
         for (CertbotImport.Lineage lineage : lineages) {
@@ -73,7 +81,8 @@ final class ImportCertbotCommand extends ConfigCommand {
         }
         out.printf("%d imported, %d skipped from %s into %s%n", imported, skipped, dir, storage.root());
         if (imported > 0) {
-            out.println("Gatehouse serves them from its next start and renews them over ACME when due.");
+            out.println("A running Gatehouse serves them within a few seconds (else from its next start) and renews "
+                    + "them over ACME when due.");
         }
         return 0;
     }

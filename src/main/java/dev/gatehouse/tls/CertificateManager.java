@@ -16,6 +16,7 @@ import dev.gatehouse.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -104,14 +105,14 @@ public final class CertificateManager implements AutoCloseable {
             }
             case LOCAL -> serveLocal(name);
             case ACME -> {
-                if (name.startsWith("*.")) {
-                    log.error("tls name={} wildcard certificates need the DNS-01 challenge, which is not available yet;"
-                            + " give the site tls: {{ cert: FILE, key: FILE }}", name);
-                    return;
-                }
                 Optional<CertifiedKey> stored = storage.loadCertificate(name);
                 if (stored.isPresent()) {
                     registry.put(name, stored.get());
+                }
+                if (name.startsWith("*.")) {
+                    log.error("tls name={} wildcard certificates need the DNS-01 challenge, which is not available yet:"
+                            + " {}; give the site tls: {{ cert: FILE, key: FILE }}", name,
+                            stored.isPresent() ? "the stored one is served but not renewed" : "nothing to serve");
                 }
             }
         }
@@ -139,6 +140,26 @@ public final class CertificateManager implements AutoCloseable {
         });
     }
 
+    /** Serves what storage holds for an ACME site now (after an import) and plans its renewal from there. */
+    private void reloadStored(String name) throws StorageException {
+        boolean acmeSite = config.sites().values().stream()
+                .anyMatch(s -> s.host().equals(name) && CertificateSource.of(s) == CertificateSource.ACME);
+        Optional<CertifiedKey> stored = storage.loadCertificate(name);
+        if (!acmeSite || stored.isEmpty()) {
+            return;
+        }
+        try {
+            registry.put(name, stored.get());
+        } catch (SSLException e) {
+            log.error("tls name={} stored certificate unusable: {}", name, e.getMessage());
+            return;
+        }
+        log.info("tls name={} serving the stored certificate, valid until {}", name, stored.get().notAfter());
+        if (!name.startsWith("*.")) {
+            scheduleAcme(name, nextAcmeAttempt(name), false);
+        }
+    }
+
     /** ACME orders that failed since start. */
     public long acmeFailures() {
         return acmeFailures.get();
@@ -163,9 +184,9 @@ public final class CertificateManager implements AutoCloseable {
         CertifiedKey issued = localCa().issue(localNames(name));
         Instant next = renewalPolicy.nextRenewal(issued.leaf(), Optional.empty(), random);
         storage.saveCertificate(name, issued);
+        registry.put(name, issued);
         storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.INTERNAL, issued, clock.instant())
                 .withNextRenewal(next));
-        registry.put(name, issued);
         scheduleLocal(name, issued);
         log.info("tls name={} issued by the local CA, valid until {}", name, issued.notAfter());
     }
@@ -233,9 +254,9 @@ public final class CertificateManager implements AutoCloseable {
             CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
             storage.saveCertificate(name, certificate);
+            registry.put(name, certificate);
             storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.ACME, certificate, clock.instant())
                     .withDirectory(issued.directory()).withNextRenewal(next));
-            registry.put(name, certificate);
             failures.remove(name);
             scheduleAcme(name, next, false);
             log.info("tls name={} certificate from {} valid until {}, renewal planned {}", name, issued.directory(),
@@ -316,9 +337,12 @@ public final class CertificateManager implements AutoCloseable {
 
     private void pollRenewRequests() {
         try {
-            for (String name : RenewRequests.take(storage)) {
+            for (String name : RenewRequests.takeRenewals(storage)) {
                 log.info("tls name={} renewal requested", name);
                 renew(name);
+            }
+            for (String name : RenewRequests.takeReloads(storage)) {
+                reloadStored(name);
             }
         } catch (Throwable t) {
             log.warn("tls cannot read renewal requests: {}", t.toString());

@@ -10,28 +10,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code gatehouse certs renew NAME} from another process: a marker file under {@code requests/renew/} in the
- * storage directory, which the running instance picks up within a couple of seconds and deletes.
+ * Requests from another process to the running instance: a marker file under {@code requests/renew/}
+ * ({@code gatehouse certs renew NAME}: order a new certificate now) or {@code requests/reload/}
+ * ({@code gatehouse import certbot}: serve what storage now holds), picked up within a couple of seconds and deleted.
  */
 public final class RenewRequests {
+    private static final String RENEW = "renew";
+    private static final String RELOAD = "reload";
+
     private RenewRequests() {
     }
 
-    static Path dir(FileStorage storage) {
-        return storage.root().resolve("requests").resolve("renew");
+    /** Leaves a renewal request for {@code name}; returns the marker file. */
+    public static Path request(FileStorage storage, String name) throws IOException {
+        return leave(storage, RENEW, name);
     }
 
-    /** Leaves a renewal request for {@code name}. */
-    public static void request(FileStorage storage, String name) throws IOException {
-        Path dir = dir(storage);
+    /** Asks a running instance to serve the stored certificate of {@code name}; returns the marker file. */
+    public static Path reload(FileStorage storage, String name) throws IOException {
+        return leave(storage, RELOAD, name);
+    }
+
+    private static Path leave(FileStorage storage, String kind, String name) throws IOException {
+        Path dir = dir(storage, kind);
         Files.createDirectories(dir);
         Path marker = dir.resolve(FileStorage.fileName(name));
         Files.writeString(marker, name + "\n");
+        return marker;
     }
 
-    /** Takes (reads and deletes) the pending requests. */
-    static List<String> take(FileStorage storage) throws IOException {
-        Path dir = dir(storage);
+    static List<String> takeRenewals(FileStorage storage) throws IOException {
+        return take(dir(storage, RENEW));
+    }
+
+    static List<String> takeReloads(FileStorage storage) throws IOException {
+        return take(dir(storage, RELOAD));
+    }
+
+    private static Path dir(FileStorage storage, String kind) {
+        return storage.root().resolve("requests").resolve(kind);
+    }
+
+    /** Takes (reads and deletes) the pending requests of one kind. */
+    private static List<String> take(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return names;
