@@ -20,7 +20,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +43,10 @@ class HttpsIT {
         BigInteger serialBefore;
         try (TestGatehouse gh = TestGatehouse.startListening(LISTEN, yaml, dir)) {
             rootBefore = Files.readString(rootPem);
-            SSLContext trust = TlsProbe.trusting(TlsProbe.readPem(rootPem).toArray(new X509Certificate[0]));
+            TlsProbe.Trust trust = TlsProbe.trusting(rootPem);
 
             // The JDK sends no SNI for a dotless name such as localhost; the server must still answer.
-            HttpClient client = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder().sslContext(trust.newContext()).connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                             URI.create("https://localhost:" + gh.httpsPort() + "/")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -62,7 +61,7 @@ class HttpsIT {
 
         try (TestGatehouse gh = TestGatehouse.startListening(LISTEN, yaml, dir)) {
             assertThat(Files.readString(rootPem)).as("local CA root after a restart").isEqualTo(rootBefore);
-            SSLContext trust = TlsProbe.trusting(TlsProbe.readPem(rootPem).toArray(new X509Certificate[0]));
+            TlsProbe.Trust trust = TlsProbe.trusting(rootPem);
             assertThat(TlsProbe.leaf(gh.httpsPort(), "localhost", trust).getSerialNumber())
                     .as("leaf serial after a restart (no re-issue)").isEqualTo(serialBefore);
         }
@@ -104,8 +103,7 @@ class HttpsIT {
             assertThat(allowed.body()).isEqualTo("allow site");
             assertThat(allowed.header("strict-transport-security")).as("HSTS over plain HTTP").isNull();
 
-            SSLContext trust = TlsProbe.trusting(
-                    TlsProbe.readPem(dir.resolve("data/local-ca/root.pem")).toArray(new X509Certificate[0]));
+            TlsProbe.Trust trust = TlsProbe.trusting(dir.resolve("data/local-ca/root.pem"));
             TlsProbe.Response secureAllow = TlsProbe.get(gh.httpsPort(), "allow.test", trust, "allow.test", "/");
             assertThat(secureAllow.body()).isEqualTo("allow site");
             assertThat(secureAllow.header("strict-transport-security")).isEqualTo("max-age=31536000");

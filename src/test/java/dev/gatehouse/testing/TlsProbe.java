@@ -31,6 +31,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A JDK TLS client for HTTPS tests: connects to 127.0.0.1 with the SNI name of choice (the JDK sends none for
  * dotless names or IP literals on its own), verifies the chain against the given roots only, and speaks just enough
  * HTTP/1.1 to send a GET and read a Content-Length or close-delimited response on a kept-alive connection.
+ * Every connection gets a fresh client {@link SSLContext}: the JDK would otherwise resume the previous session to
+ * the same address, sending that session's SNI name instead of the one asked for and showing its old certificate.
  */
 public final class TlsProbe implements AutoCloseable {
     private final SSLSocket socket;
@@ -48,9 +50,30 @@ public final class TlsProbe implements AutoCloseable {
         }
     }
 
+    /** Roots a client trusts, and nothing else. */
+    public record Trust(List<X509Certificate> roots) {
+        /** A new client context (with an empty session cache) trusting only {@link #roots}. */
+        public SSLContext newContext() {
+            try {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                for (int i = 0; i < roots.size(); i++) {
+                    store.setCertificateEntry("root-" + i, roots.get(i));
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, tmf.getTrustManagers(), null);
+                return context;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Connects and completes the handshake; throws {@link javax.net.ssl.SSLException} when it fails. */
-    public static TlsProbe connect(int port, String sni, SSLContext trust) throws IOException {
-        SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket();
+    public static TlsProbe connect(int port, String sni, Trust trust) throws IOException {
+        SSLSocket socket = (SSLSocket) trust.newContext().getSocketFactory().createSocket();
         try {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
             socket.setSoTimeout(5000);
@@ -69,14 +92,14 @@ public final class TlsProbe implements AutoCloseable {
     }
 
     /** The leaf certificate served to {@code sni} (chain verified against {@code trust}). */
-    public static X509Certificate leaf(int port, String sni, SSLContext trust) throws IOException {
+    public static X509Certificate leaf(int port, String sni, Trust trust) throws IOException {
         try (TlsProbe probe = connect(port, sni, trust)) {
             return probe.leaf();
         }
     }
 
     /** One GET on a new connection. */
-    public static Response get(int port, String sni, SSLContext trust, String host, String path) throws IOException {
+    public static Response get(int port, String sni, Trust trust, String host, String path) throws IOException {
         try (TlsProbe probe = connect(port, sni, trust)) {
             return probe.get(host, path);
         }
@@ -136,22 +159,14 @@ public final class TlsProbe implements AutoCloseable {
         return out.size() == 0 ? null : out.toString(StandardCharsets.US_ASCII);
     }
 
-    /** An SSLContext that trusts {@code roots} and nothing else. */
-    public static SSLContext trusting(X509Certificate... roots) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < roots.length; i++) {
-                store.setCertificateEntry("root-" + i, roots[i]);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Trust in {@code roots} and nothing else. */
+    public static Trust trusting(X509Certificate... roots) {
+        return new Trust(List.of(roots));
+    }
+
+    /** Trust in the certificates of a PEM file. */
+    public static Trust trusting(Path pem) throws IOException {
+        return new Trust(readPem(pem));
     }
 
     /** The certificates of a PEM file. */
