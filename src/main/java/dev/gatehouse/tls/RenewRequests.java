@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +35,11 @@ public final class RenewRequests {
 
     private static Path leave(FileStorage storage, String kind, String name) throws IOException {
         Path dir = dir(storage, kind);
-        Files.createDirectories(dir);
+        // 0700 like every other storage directory (docs/storage.md): the names being renewed are nobody else's business.
+        FileAttribute<?>[] owner = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0];
+        Files.createDirectories(dir, owner);
         Path marker = dir.resolve(FileStorage.fileName(name));
         Files.writeString(marker, name + "\n");
         return marker;

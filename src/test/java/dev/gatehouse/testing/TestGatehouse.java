@@ -40,6 +40,24 @@ public final class TestGatehouse implements AutoCloseable {
         return new TestGatehouse(server, dir);
     }
 
+    /**
+     * Starts Gatehouse with {@code yaml} and the given {@code listen:} map instead of the plain-HTTP-only default,
+     * e.g. {@code "{ http: 0, https: 0, address: 127.0.0.1 }"}, for HTTPS tests.
+     */
+    public static TestGatehouse startListening(String listen, String yaml, Path dir)
+            throws IOException, ConfigException, InterruptedException {
+        Path file = dir.resolve("gatehouse.yaml");
+        Files.writeString(file, "listen: " + listen + "\n" + yaml);
+        GatehouseServer server = new GatehouseServer(ConfigLoader.load(file));
+        server.start();
+        return new TestGatehouse(server, dir);
+    }
+
+    /** The bound HTTPS port, or -1 when the listener is off. */
+    public int httpsPort() {
+        return server.httpsPort();
+    }
+
     public int port() {
         return server.httpPort();
     }
