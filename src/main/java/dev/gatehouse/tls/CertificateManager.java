@@ -299,8 +299,9 @@ public final class CertificateManager implements AutoCloseable {
         Instant retry = backoff.nextAttempt(count, now, e.retryAfter(), random);
         CertificateMeta meta = storage.loadMeta(name).orElse(CertificateMeta.of(CertificateMeta.Source.ACME));
         storage.saveMeta(name, meta.withFailure(e.getMessage(), now).withNextRenewal(retry));
-        log.error("tls name={} ACME order failed (attempt {}), keeping the current certificate, retry at {}: {}",
-                name, count, retry, e.getMessage());
+        log.error("tls name={} ACME order failed (attempt {}), {}, retry at {}: {}", name, count,
+                registry.names().contains(name) ? "keeping the current certificate" : "no certificate to serve yet",
+                retry, e.getMessage());
         scheduleAcme(name, retry, false);
     }
 
