@@ -54,7 +54,9 @@ class HttpsIT {
             assertThat(response.body()).isEqualTo("hello local");
 
             X509Certificate leaf = TlsProbe.leaf(gh.httpsPort(), "localhost", trust);
-            assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"));
+            // localhost also answers as the loopback addresses, so https://127.0.0.1 validates too.
+            assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"),
+                    List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
             serialBefore = leaf.getSerialNumber();
             curlIfInstalled(gh.httpsPort(), rootPem);
         }
