@@ -43,6 +43,11 @@ final class CompiledRoute<T> {
         return handler;
     }
 
+    boolean hasPathCondition() {
+        return path.isPresent();
+    }
+
+    /** @param normalizedPath the request path from {@link RequestPaths#normalize}; may be null without a path condition */
     boolean matches(HttpRequest request, String normalizedPath, InetAddress client) {
         if (path.isPresent() && !path.get().matches(normalizedPath)) {
             return false;

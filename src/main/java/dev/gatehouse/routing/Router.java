@@ -62,15 +62,19 @@ public final class Router<T> {
     /**
      * Routes a request.
      *
-     * @param host           request host, lower case, without port
-     * @param normalizedPath from {@link RequestPaths#normalize}
+     * @param host   request host, lower case, without port
+     * @param client the client's address, for source conditions
      * @return empty when no site serves the host (and no default site is set) or none of its routes matches
      */
-    public Optional<Match<T>> route(String host, HttpRequest request, String normalizedPath, InetAddress client) {
+    public Optional<Match<T>> route(String host, HttpRequest request, InetAddress client) {
         Optional<SiteRoutes<T>> site = siteFor(host);
         if (site.isPresent()) {
+            String path = null; // normalized only when a route has a path condition: most sites have none
             for (CompiledRoute<T> route : site.get().routes()) {
-                if (route.matches(request, normalizedPath, client)) {
+                if (path == null && route.hasPathCondition()) {
+                    path = RequestPaths.normalize(RequestPaths.rawPath(request.uri()));
+                }
+                if (route.matches(request, path, client)) {
                     return Optional.of(new Match<>(site.get().site(), route.route(), route.handler()));
                 }
             }

@@ -112,8 +112,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
         Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
-                : routing.router().route(host, request, RequestPaths.normalize(RequestPaths.rawPath(request.uri())),
-                remote.getAddress());
+                : routing.router().route(host, request, remote.getAddress());
         String site = match.map(m -> m.site().host()).orElse("-");
         exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), keepAlive, this);
         starting = true;
