@@ -76,9 +76,10 @@ final class UpstreamReader {
         for (int i = 0; i < items.size(); i++) {
             String itemPath = targets.get() instanceof SequenceNode
                     ? YamlNodes.item(m.path("targets"), i) : m.path("targets");
-            target(items.get(i), itemPath).ifPresent(t -> {
+            Node item = items.get(i);
+            target(item, itemPath).ifPresent(t -> {
                 if (out.stream().anyMatch(o -> o.address().equals(t.address()))) {
-                    problems.at(items.get(out.size()), itemPath, "duplicate target " + t.address()
+                    problems.at(item, itemPath, "duplicate target " + t.address()
                             + " (expected: each address once; use weight: to give it a larger share)");
                 } else {
                     out.add(t);
