@@ -176,7 +176,7 @@ class UpstreamConfigTest {
     @Test
     void duplicateTarget() {
         ConfigError e = single("targets: [127.0.0.1:8080, \"127.0.0.1:8080\"]");
-        assertThat(e).extracting(ConfigError::line, ConfigError::column).containsExactly(4, 30);
+        assertThat(e).extracting(ConfigError::line, ConfigError::column).containsExactly(4, 31);
         assertThat(e.message()).startsWith("upstreams.api.targets[1]: duplicate target 127.0.0.1:8080");
     }
 }
