@@ -89,6 +89,9 @@ final class HealthProbe {
     }
 
     private static String seconds(long millis) {
+        if (millis < 1000) {
+            return millis + "ms";
+        }
         return millis % 1000 == 0 ? millis / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }
 
