@@ -82,13 +82,7 @@ final class HealthReader {
     }
 
     private Duration duration(YamlMap h, String key, Duration defaultValue) {
-        return h.get(key).flatMap(n -> values.duration(n, h.path(key)).filter(d -> {
-            if (!d.isZero()) {
-                return true;
-            }
-            problems.at(n, h.path(key), "0 is too short (expected: more than 0, like 10s)");
-            return false;
-        })).orElse(defaultValue);
+        return h.get(key).flatMap(n -> values.positiveDuration(n, h.path(key))).orElse(defaultValue);
     }
 
     private static String text(Duration d) {

@@ -181,19 +181,8 @@ final class UpstreamReader {
         return m.get("queue").flatMap(n -> YamlMap.fields(n, m.path("queue"), QUEUE_KEYS, problems))
                 .map(q -> new UpstreamQueue(
                         q.get("size").flatMap(n -> values.integer(n, q.path("size"), 0, 100_000)).orElse(d.size()),
-                        q.get("timeout").flatMap(n -> positive(n, q.path("timeout"))).orElse(d.timeout())))
+                        q.get("timeout").flatMap(n -> values.positiveDuration(n, q.path("timeout"))).orElse(d.timeout())))
                 .orElse(d);
-    }
-
-    /** A duration above zero. */
-    Optional<Duration> positive(Node node, String path) {
-        return values.duration(node, path).filter(d -> {
-            if (!d.isZero()) {
-                return true;
-            }
-            problems.at(node, path, "0 is too short (expected: more than 0, like 10s)");
-            return false;
-        });
     }
 
     /** One of a closed set of names, with a hint for a near miss. */

@@ -76,6 +76,17 @@ final class Values {
         return string(node, path).flatMap(text -> parsed(node, path, text, Durations::parse));
     }
 
+    /** A duration above zero. */
+    Optional<Duration> positiveDuration(Node node, String path) {
+        return duration(node, path).filter(d -> {
+            if (!d.isZero()) {
+                return true;
+            }
+            problems.at(node, path, "0 is too short (expected: more than 0, like 10s)");
+            return false;
+        });
+    }
+
     /** A size like {@code 8kb}; see {@link Sizes}. */
     Optional<Long> size(Node node, String path) {
         return string(node, path).flatMap(text -> parsed(node, path, text, Sizes::parse));
