@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -274,15 +273,5 @@ public final class UpstreamPool {
                 t.health().label(), checked == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(checked)),
                 t.lastError(), t.passStreak(), t.failStreak(), t.inFlight(), t.requests(), t.failures(),
                 t.ejected(now), t.draining());
-    }
-
-    /** Slow-start ramp in nanoseconds (0 = none). */
-    long slowStartNanos() {
-        return slowStartNanos;
-    }
-
-    /** For tests: {@link TimeUnit}-free access to the pool's clock. */
-    long now() {
-        return nanos.getAsLong();
     }
 }
