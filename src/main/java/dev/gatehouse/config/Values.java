@@ -76,9 +76,32 @@ final class Values {
         return string(node, path).flatMap(text -> parsed(node, path, text, Durations::parse));
     }
 
+    /** A duration above zero. */
+    Optional<Duration> positiveDuration(Node node, String path) {
+        return duration(node, path).filter(d -> {
+            if (!d.isZero()) {
+                return true;
+            }
+            problems.at(node, path, "0 is too short (expected: more than 0, like 10s)");
+            return false;
+        });
+    }
+
     /** A size like {@code 8kb}; see {@link Sizes}. */
     Optional<Long> size(Node node, String path) {
         return string(node, path).flatMap(text -> parsed(node, path, text, Sizes::parse));
+    }
+
+    /** {@code 20%} (or a bare {@code 20}), 0..100. */
+    Optional<Integer> percent(Node node, String path) {
+        return string(node, path).flatMap(text -> {
+            String digits = text.endsWith("%") ? text.substring(0, text.length() - 1) : text;
+            if (!digits.matches("\\d{1,3}") || Integer.parseInt(digits) > 100) {
+                problems.at(node, path, "\"" + text + "\" is not a percentage (expected: 0% to 100%, like 20%)");
+                return Optional.empty();
+            }
+            return Optional.of(Integer.parseInt(digits));
+        });
     }
 
     /** Address ranges, written as a list or as one string. */

@@ -21,6 +21,10 @@ record ProxyFailure(HttpResponseStatus status, String cause, String message) {
 
     static final ProxyFailure NO_TARGET = new ProxyFailure(HttpResponseStatus.SERVICE_UNAVAILABLE, "no-target",
             "503 Service Unavailable: no upstream target is available");
+    static final ProxyFailure QUEUE_FULL = new ProxyFailure(HttpResponseStatus.SERVICE_UNAVAILABLE, "queue-full",
+            "503 Service Unavailable: every upstream target is busy and the queue is full");
+    static final ProxyFailure QUEUE_TIMEOUT = new ProxyFailure(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "queue-timeout", "503 Service Unavailable: every upstream target stayed busy");
     static final ProxyFailure HEADER_TIMEOUT = new ProxyFailure(HttpResponseStatus.GATEWAY_TIMEOUT, "header-timeout",
             "504 Gateway Timeout: the upstream did not answer in time");
     static final ProxyFailure IDLE_TIMEOUT = new ProxyFailure(HttpResponseStatus.GATEWAY_TIMEOUT, "idle-timeout",

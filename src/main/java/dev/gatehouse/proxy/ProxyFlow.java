@@ -1,13 +1,19 @@
 package dev.gatehouse.proxy;
 
-import dev.gatehouse.config.Target;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.upstream.Selection;
+import dev.gatehouse.upstream.TargetLease;
+import dev.gatehouse.upstream.TargetState;
+import dev.gatehouse.upstream.Waiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -16,20 +22,29 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request forwarded to an upstream: pick a target, borrow or open a connection on the client's event loop,
  * stream the body up and the response down with backpressure both ways, then return the connection to the pool.
  * Reads on each side are requested only while the other side is writable, so nothing is buffered whole.
+ * The target is held through a {@link TargetLease} (counted in flight) from the pick to the end of the exchange;
+ * outcomes are reported on it for passive health checks.
  */
 final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private static final Logger log = LoggerFactory.getLogger(ProxyFlow.class);
+    /** RFC 9110 §9.2.2; a retry may repeat what the failed try did. */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final ProxyHandler route;
     private final Exchange exchange;
@@ -37,10 +52,14 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final HttpRequest upstreamRequest;
     private final boolean upgrade;
     private final boolean expectContinue;
-    private final List<Target> tried = new ArrayList<>(2);
+    private final List<TargetState> tried = new ArrayList<>(2);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
 
-    private Target target;
+    private TargetState target;
+    private TargetLease lease;
+    private Waiter waiter;
+    private ScheduledFuture<?> queueTimer;
+    private int retries;
     private Channel upstream;
     private boolean reusedConnection;
     private boolean requestComplete;
@@ -66,21 +85,71 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     void start() {
-        connectNext();
+        route.pool.countRequest();
+        firstTry();
     }
 
     // ---- choosing a target and a connection
 
-    private void connectNext() {
-        var next = route.pool.next(tried);
-        if (next.isEmpty()) {
-            fail(tried.isEmpty() ? ProxyFailure.NO_TARGET : ProxyFailure.CLOSED, null);
+    /** The first pick: a target, else a place in the queue when all are at their limit, else 503. */
+    private void firstTry() {
+        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
+        if (s instanceof Selection.Picked picked) {
+            connect(picked.lease());
+        } else if (s instanceof Selection.Busy) {
+            await();
+        } else {
+            fail(ProxyFailure.NO_TARGET, null);
+        }
+    }
+
+    /** Waits in the pool's queue for a target below its max_requests, at most queue.timeout. */
+    private void await() {
+        var loop = client.channel().eventLoop();
+        Optional<Waiter> w = route.pool.enqueue(() -> loop.execute(this::dequeued));
+        if (w.isEmpty()) {
+            fail(ProxyFailure.QUEUE_FULL, null);
             return;
         }
-        target = next.get();
+        waiter = w.get();
+        if (queueTimer == null) {
+            queueTimer = loop.schedule(() -> {
+                if (waiter != null && waiter.cancel()) {
+                    waiter = null;
+                    fail(ProxyFailure.QUEUE_TIMEOUT, null);
+                }
+            }, route.pool.config().queue().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void dequeued() {
+        waiter = null;
+        if (done) {
+            route.pool.wakeNext(); // the slot this flow was woken for goes to the next in line
+            return;
+        }
+        firstTry();
+    }
+
+    /** Another target after a failure; false when there is none left to try. */
+    private boolean retryElsewhere() {
+        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
+        if (s instanceof Selection.Picked picked) {
+            connect(picked.lease());
+            return true;
+        }
+        return false;
+    }
+
+    private void connect(TargetLease picked) {
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+        }
+        lease = picked;
+        target = picked.target();
         tried.add(target);
         exchange.upstream(route.pool.name(), target.address());
-        Channel pooled = route.connections.poll(target);
+        Channel pooled = route.connections.poll(target.target());
         if (pooled != null) {
             reusedConnection = true;
             bind(pooled);
@@ -91,7 +160,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     private void openConnection() {
         reusedConnection = false;
-        route.connections.connect(client.channel().eventLoop(), target).addListener((ChannelFuture f) -> {
+        route.connections.connect(client.channel().eventLoop(), target.target()).addListener((ChannelFuture f) -> {
             if (done) {
                 f.channel().close();
             } else if (f.isSuccess()) {
@@ -103,14 +172,38 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     private void connectFailed(ProxyFailure failure, Throwable cause) {
-        // Nothing reached the upstream: another target is always safe to try.
-        if (tried.size() < route.pool.targets().size() && route.pool.next(tried).isPresent()) {
+        lease.failed(failure.cause());
+        TargetState failed = target;
+        releaseLease();
+        // Nothing reached the upstream: another target is always safe to try, outside the retry budget.
+        if (retryElsewhere()) {
             log.warn("site={} upstream={} target={} {}, trying another target", exchange.site(), route.pool.name(),
-                    target.address(), failure.cause());
-            connectNext();
+                    failed.address(), failure.cause());
         } else {
+            target = failed;
             fail(failure, cause); // logs it
         }
+    }
+
+    /**
+     * After the request (or part of it) reached a target: another target only for an idempotent method whose body
+     * had not started to stream, within retries.attempts and the pool's retry budget.
+     */
+    private boolean retryAfterSending(ProxyFailure failure) {
+        if (responseStarted || bodySent || !pendingBody.isEmpty() || upgrade
+                || !IDEMPOTENT.contains(exchange.request().method())
+                || retries >= route.pool.config().retries().attempts() || !route.pool.tryRetry()) {
+            return false;
+        }
+        TargetState failed = target;
+        if (!retryElsewhere()) {
+            target = failed;
+            return false;
+        }
+        retries++;
+        log.warn("site={} upstream={} target={} {}, retrying on {}", exchange.site(), route.pool.name(),
+                failed.address(), failure.cause(), target.address());
+        return true;
     }
 
     private void bind(Channel ch) {
@@ -127,7 +220,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             writeBody(pendingBody.poll());
         }
         if (requestComplete && !lastWritten) {
-            // A resend after a stale kept-alive connection: the (empty) end of the request went to the old one.
+            // A resend: the (empty) end of the request went to the connection that failed; this one needs its own.
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
         }
         ch.flush();
@@ -205,7 +298,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     @Override
     public void upstreamHeaderTimeout() {
         if (!responseStarted && !done) {
-            fail(ProxyFailure.HEADER_TIMEOUT, null);
+            upstreamBroken(ProxyFailure.HEADER_TIMEOUT, null);
         }
     }
 
@@ -233,6 +326,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         cancelHeaderTimeout();
         responseStarted = true;
         exchange.status(code);
+        lease.responded(code);
         if (code == 101 && upgrade) {
             switchingResponse = response; // switched once the (empty) body of the 101 has been seen
             return;
@@ -242,6 +336,8 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             exchange.closeAfterResponse(); // the rest of the client's body will not be read
         }
         UpstreamResponse.prepare(response, exchange);
+        route.pool.stickyCookie().ifPresent(sticky -> StickyCookie.set(response, sticky, target,
+                new ProxyRequestKey(exchange), exchange.secure()));
         client.write(response, client.voidPromise());
     }
 
@@ -305,9 +401,17 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         upstream = null;
         ch.pipeline().get(UpstreamHandler.class).detach();
         if (upstreamKeepAlive && requestComplete) {
-            route.connections.release(target, ch);
+            route.connections.release(target.target(), ch);
         } else {
             ch.close();
+        }
+        releaseLease();
+    }
+
+    private void releaseLease() {
+        if (lease != null) {
+            lease.release();
+            lease = null;
         }
     }
 
@@ -323,7 +427,12 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         up.pipeline().remove(UpstreamHandler.class);
         up.pipeline().remove("idle");
         up.pipeline().remove("http-codec");
-        Tunnel.join(client.channel(), up, route.timeouts.websocket(), exchange::addBytesOut, exchange::finish);
+        TargetLease held = lease; // an open tunnel counts as a request in flight until it closes
+        lease = null;
+        Tunnel.join(client.channel(), up, route.timeouts.websocket(), exchange::addBytesOut, () -> {
+            held.release();
+            exchange.finish();
+        });
     }
 
     // ---- failures and the end
@@ -358,10 +467,18 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             ch.close();
         }
         // A kept-alive connection the upstream had just closed: the request never reached it; resend it once.
-        if (!responseStarted && reusedConnection && !bodySent && pendingBody.isEmpty()) {
+        if (!responseStarted && reusedConnection && !bodySent && pendingBody.isEmpty()
+                && failure != ProxyFailure.HEADER_TIMEOUT) {
             cancelHeaderTimeout();
             openConnection();
             return;
+        }
+        lease.failed(failure.cause());
+        if (!responseStarted) {
+            releaseLease();
+            if (retryAfterSending(failure)) {
+                return;
+            }
         }
         fail(failure, cause);
     }
@@ -386,7 +503,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             if (!requestComplete) {
                 exchange.closeAfterResponse();
             }
-            exchange.respondText(failure.status(), failure.message());
+            FullHttpResponse response = Exchange.textResponse(failure.status(), failure.message());
+            if (failure.status().code() == 503) {
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds());
+            }
+            exchange.respond(response);
         }
     }
 
@@ -426,7 +547,19 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             upstream.close();
             upstream = null;
         }
+        if (waiter != null && waiter.cancel()) {
+            waiter = null;
+        }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+        }
+        releaseLease();
         return true;
+    }
+
+    /** A 503 tells the client when to come back: after the queue's wait, at least a second. */
+    private long retryAfterSeconds() {
+        return Math.max(1, (route.pool.config().queue().timeout().toMillis() + 999) / 1000);
     }
 
     private void releasePending() {

@@ -4,6 +4,7 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -31,6 +32,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final GatehouseConfig config;
     private final Transport transport;
     private final ServerState state;
+    private final Upstreams upstreams;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -47,15 +49,19 @@ public final class GatehouseServer implements AutoCloseable {
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         this.state = new ServerState();
-        state.routing(compile(config, connections, state));
+        // Health checks run on a one-thread group of their own, never on the proxy's event loops.
+        this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
+                () -> transport.newGroup(1));
+        state.routing(compile(config, connections, upstreams, state));
         boolean httpOn = config.listen().http().isPresent();
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(httpOn, state.httpsPort() >= 0)))
                 : Optional.empty();
     }
 
-    private static Routing compile(GatehouseConfig config, ConnectionPool connections, ServerState state) {
-        Handlers handlers = new Handlers(config, connections);
+    private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
+                                   ServerState state) {
+        Handlers handlers = new Handlers(config, connections, upstreams);
         Router<Handler> router = Router.build(config, handlers::create);
         return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
                 new AccessLogger(config.accessLog()));
@@ -70,6 +76,7 @@ public final class GatehouseServer implements AutoCloseable {
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
         try {
+            upstreams.start();
             if (tls.isPresent()) {
                 tls.get().load();
                 Channel ch = bind(config.listen().https().getAsInt(),
@@ -103,6 +110,11 @@ public final class GatehouseServer implements AutoCloseable {
         Channel ch = b.bind(new InetSocketAddress(config.listen().address(), port)).sync().channel();
         listeners.add(ch);
         return ch;
+    }
+
+    /** The upstream pools, for the admin API and tests. */
+    public Upstreams upstreams() {
+        return upstreams;
     }
 
     /** The bound HTTPS port, or -1 when there is none. */
@@ -152,6 +164,7 @@ public final class GatehouseServer implements AutoCloseable {
     @Override
     public void close() {
         tls.ifPresent(TlsRuntime::close);
+        upstreams.close();
         for (Channel l : listeners) {
             l.close();
         }

@@ -2,38 +2,31 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.config.Action;
 import dev.gatehouse.config.GatehouseConfig;
-import dev.gatehouse.config.Upstream;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.proxy.ProxyHandler;
 import dev.gatehouse.routing.RedirectHandler;
 import dev.gatehouse.routing.RespondHandler;
-import dev.gatehouse.upstream.UpstreamPool;
+import dev.gatehouse.upstream.Upstreams;
 import dev.gatehouse.files.StaticFiles;
 import dev.gatehouse.routing.RequestPaths;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /** Builds the handler for each route's action, once per config. */
 final class Handlers {
     private final GatehouseConfig config;
     private final ConnectionPool connections;
-    private final Map<String, UpstreamPool> pools = new HashMap<>();
+    private final Upstreams upstreams;
 
-    Handlers(GatehouseConfig config, ConnectionPool connections) {
+    Handlers(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams) {
         this.config = config;
         this.connections = connections;
-        for (Upstream u : config.upstreams().values()) {
-            pools.put(u.name(), new UpstreamPool(u));
-        }
+        this.upstreams = upstreams;
     }
 
     Handler create(Action action) {
         if (action instanceof Action.Proxy proxy) {
-            UpstreamPool pool = pools.get(proxy.upstream());
-            return new ProxyHandler(pool, connections, config.timeouts(), config.trustedProxies());
+            return new ProxyHandler(upstreams.pool(proxy.upstream()).orElseThrow(), connections, config.timeouts(), config.trustedProxies());
         }
         if (action instanceof Action.Redirect redirect) {
             return new RedirectHandler(redirect);

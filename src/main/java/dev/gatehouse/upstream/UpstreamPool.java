@@ -1,91 +1,277 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.config.Balancing;
 import dev.gatehouse.config.Target;
 import dev.gatehouse.config.Upstream;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
- * A named pool of targets and the order requests go to them: smooth weighted round robin (the nginx algorithm),
- * precomputed into a schedule so that picking costs one atomic increment and no lock. Weight 0 parks a target.
+ * A named, live pool of targets: picks one per request with its {@link LoadBalancer}, counts requests in flight,
+ * learns from outcomes (passive checks, retry budget) and queues requests when every target is at its limit.
+ * The target list is copy-on-write: a pick reads one volatile array and takes no lock, while targets can be added,
+ * re-weighted and removed (drained) at run time from another thread.
  */
 public final class UpstreamPool {
-    private final String name;
-    private final List<Target> targets;
-    private final Target[] schedule;
-    private final AtomicLong cursor = new AtomicLong();
+    private final Upstream config;
+    private final LongSupplier nanos;
+    private final LoadBalancer balancer;
+    private final RetryBudget retryBudget;
+    private final Optional<OutlierDetector> outliers;
+    private final long slowStartNanos;
+    private final boolean unknownIsHealthy;
+    private final boolean failOpen;
+    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Removed targets with requests still in flight. */
+    private final List<TargetState> draining = new CopyOnWriteArrayList<>();
+    private volatile TargetState[] targets;
 
-    public UpstreamPool(Upstream upstream) {
-        this.name = upstream.name();
-        this.targets = upstream.targets();
-        this.schedule = smoothSchedule(targets);
+    public UpstreamPool(Upstream config) {
+        this(config, System::nanoTime);
+    }
+
+    UpstreamPool(Upstream config, LongSupplier nanos) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.nanos = nanos;
+        this.balancer = LoadBalancer.of(config.balancing());
+        this.retryBudget = new RetryBudget(config.retries().budgetPercent(), nanos);
+        this.outliers = config.passive().map(p -> new OutlierDetector(config.name(), p, () -> targets));
+        this.slowStartNanos = config.slowStart().toNanos();
+        this.unknownIsHealthy = config.start() == Upstream.Start.UNKNOWN_IS_HEALTHY;
+        this.failOpen = config.whenUnhealthy() == Upstream.WhenUnhealthy.FAIL_OPEN;
+        // A fresh pool takes traffic at full weight: slow start is for targets that join or recover later.
+        long longAgo = nanos.getAsLong() - slowStartNanos - 1;
+        this.targets = config.targets().stream().map(t -> new TargetState(t, longAgo)).toArray(TargetState[]::new);
     }
 
     public String name() {
-        return name;
+        return config.name();
     }
 
-    public List<Target> targets() {
+    public Upstream config() {
+        return config;
+    }
+
+    /** The current targets (draining ones left out), in pool order. */
+    public List<TargetState> targets() {
+        return List.of(targets);
+    }
+
+    TargetState[] targetArray() {
         return targets;
     }
 
-    /** The next target in rotation, skipping any in {@code exclude} while others remain; empty when all are parked. */
-    public Optional<Target> next(Collection<Target> exclude) {
-        if (schedule.length == 0) {
-            return java.util.Optional.empty();
+    /** The sticky cookie, when the policy is sticky. */
+    public Optional<Balancing.Sticky> stickyCookie() {
+        return config.balancing().policy() == Balancing.Policy.STICKY
+                ? Optional.of(config.balancing().sticky()) : Optional.empty();
+    }
+
+    // ---- picking
+
+    /**
+     * A target for a request, skipping {@code tried}. Healthy targets first; when none is healthy and the pool
+     * fails open, any target that is not parked, draining or at its limit.
+     */
+    public Selection select(RequestKey key, Collection<TargetState> tried) {
+        long now = nanos.getAsLong();
+        TargetState[] snapshot = targets;
+        Candidates healthy = new Candidates(snapshot, now, slowStartNanos, tried, unknownIsHealthy, false, key);
+        TargetState t = balancer.pick(healthy);
+        if (t == null && failOpen && !anyHealthy(snapshot, now)) {
+            t = balancer.pick(new Candidates(snapshot, now, slowStartNanos, tried, unknownIsHealthy, true, key));
         }
-        long start = cursor.getAndIncrement();
-        for (int i = 0; i < schedule.length; i++) {
-            Target t = schedule[(int) Math.floorMod(start + i, (long) schedule.length)];
-            if (!exclude.contains(t)) {
-                return java.util.Optional.of(t);
+        if (t == null) {
+            return allBusy(snapshot, tried, now) ? Selection.BUSY : Selection.UNAVAILABLE;
+        }
+        if (!t.tryAcquire()) {
+            // Another event loop took the last slot between the pick and now; let the caller wait for the next.
+            return Selection.BUSY;
+        }
+        return new Selection.Picked(new TargetLease(this, t));
+    }
+
+    private boolean anyHealthy(TargetState[] snapshot, long now) {
+        for (TargetState t : snapshot) {
+            if (t.weight() > 0 && !t.draining() && t.healthy(unknownIsHealthy) && !t.ejected(now)) {
+                return true;
             }
         }
-        return java.util.Optional.empty();
+        return false;
     }
 
-    /** Number of distinct targets that take traffic (weight above 0). */
-    public int activeTargets() {
-        return (int) targets.stream().filter(t -> t.weight() > 0).count();
-    }
-
-    /** One full cycle of smooth weighted round robin: each target appears weight/gcd times, spread out evenly. */
-    static Target[] smoothSchedule(List<Target> targets) {
-        int gcd = 0;
-        for (Target t : targets) {
-            gcd = gcd(gcd, t.weight());
-        }
-        if (gcd == 0) {
-            return new Target[0];
-        }
-        int n = targets.size();
-        int[] weights = new int[n];
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            weights[i] = targets.get(i).weight() / gcd;
-            total += weights[i];
-        }
-        int[] current = new int[n];
-        List<Target> out = new ArrayList<>(total);
-        for (int step = 0; step < total; step++) {
-            int best = -1;
-            for (int i = 0; i < n; i++) {
-                current[i] += weights[i];
-                if (weights[i] > 0 && (best < 0 || current[i] > current[best])) {
-                    best = i;
-                }
+    /** Some untried target would take the request but for its limit. */
+    private boolean allBusy(TargetState[] snapshot, Collection<TargetState> tried, long now) {
+        boolean anyHealthy = anyHealthy(snapshot, now);
+        for (TargetState t : snapshot) {
+            if (t.weight() > 0 && !t.draining() && !tried.contains(t) && !t.hasCapacity()
+                    && (!anyHealthy || t.healthy(unknownIsHealthy) && !t.ejected(now))) {
+                return true;
             }
-            current[best] -= total;
-            out.add(targets.get(best));
         }
-        return out.toArray(new Target[0]);
+        return false;
     }
 
-    private static int gcd(int a, int b) {
-        return b == 0 ? a : gcd(b, a % b);
+    /** Counts the first try of a request towards the retry budget. */
+    public void countRequest() {
+        retryBudget.request();
+    }
+
+    /** Takes a retry from the budget ({@code retries.budget} of recent requests); false when it is spent. */
+    public boolean tryRetry() {
+        return retryBudget.tryRetry();
+    }
+
+    // ---- the queue
+
+    /**
+     * Queues a request until a slot frees up; {@code wake} then runs on the releasing thread (hand it over to your
+     * own). Empty when the queue is full.
+     */
+    public Optional<Waiter> enqueue(Runnable wake) {
+        if (queued.incrementAndGet() > config.queue().size()) {
+            queued.decrementAndGet();
+            return Optional.empty();
+        }
+        Waiter w = new Waiter(wake, queued);
+        waiters.add(w);
+        // A slot may have freed up between the failed pick and now, with nobody left to wake this waiter.
+        if (anyCapacity()) {
+            wakeNext();
+        }
+        return Optional.of(w);
+    }
+
+    private boolean anyCapacity() {
+        for (TargetState t : targets) {
+            if (t.weight() > 0 && !t.draining() && t.hasCapacity()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A slot freed up (or a woken request no longer needs it): wake the first request still waiting. */
+    public void wakeNext() {
+        Waiter w;
+        while ((w = waiters.poll()) != null) {
+            if (w.claim()) {
+                return;
+            }
+        }
+    }
+
+    // ---- outcomes
+
+    void responded(TargetState t, int status) {
+        if (config.passive().map(p -> p.statuses().contains(status)).orElse(false)) {
+            t.countFailure();
+        }
+        outliers.ifPresent(o -> o.responded(t, status, nanos.getAsLong()));
+    }
+
+    void failed(TargetState t, String why) {
+        t.countFailure();
+        outliers.ifPresent(o -> o.failed(t, why, nanos.getAsLong()));
+    }
+
+    /** Periodic housekeeping (about once a second): ejections that ended, drained targets that are done. */
+    void tick() {
+        outliers.ifPresent(o -> o.sweep(nanos.getAsLong()));
+        draining.removeIf(t -> t.inFlight() == 0);
+    }
+
+    /** A target became healthy by active checks: restart its slow-start ramp. */
+    void becameHealthy(TargetState t) {
+        t.rampFrom(nanos.getAsLong());
+    }
+
+    // ---- targets at run time (admin API); rare, so a lock is fine here and never taken by a pick
+
+    /**
+     * Adds a target, or re-weights it when its address is already in the pool. A new target starts unknown (or
+     * unhealthy until checked, as the pool says) and ramps up over {@code slow_start}.
+     */
+    public synchronized TargetState add(Target target) {
+        Optional<TargetState> existing = find(target.address());
+        if (existing.isPresent()) {
+            existing.get().weight(target.weight());
+            return existing.get();
+        }
+        TargetState state = new TargetState(target, nanos.getAsLong());
+        TargetState[] next = java.util.Arrays.copyOf(targets, targets.length + 1);
+        next[next.length - 1] = state;
+        targets = next;
+        return state;
+    }
+
+    /** Sets a target's weight (0 parks it: no new requests, in-flight ones finish). False when there is none. */
+    public synchronized boolean reweight(String address, int weight) {
+        Optional<TargetState> t = find(address);
+        t.ifPresent(s -> s.weight(weight));
+        return t.isPresent();
+    }
+
+    /**
+     * Removes a target: it takes no new requests and drains; {@link TargetState#inFlight()} tells when it is done.
+     * Empty when there is no such target.
+     */
+    public synchronized Optional<TargetState> remove(String address) {
+        Optional<TargetState> t = find(address);
+        t.ifPresent(s -> {
+            s.drain();
+            List<TargetState> rest = new ArrayList<>(List.of(targets));
+            rest.remove(s);
+            targets = rest.toArray(TargetState[]::new);
+            if (s.inFlight() > 0) {
+                draining.add(s);
+            }
+        });
+        return t;
+    }
+
+    private Optional<TargetState> find(String address) {
+        for (TargetState t : targets) {
+            if (t.address().equals(address)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Targets removed but still finishing requests. */
+    public List<TargetState> drainingTargets() {
+        return List.copyOf(draining);
+    }
+
+    /** A read-only view for the admin API. */
+    public PoolStatus status() {
+        long now = nanos.getAsLong();
+        List<PoolStatus.TargetStatus> out = new ArrayList<>();
+        for (TargetState t : targets) {
+            out.add(status(t, now));
+        }
+        for (TargetState t : draining) {
+            out.add(status(t, now));
+        }
+        return new PoolStatus(name(), config.balancing().policy().configName(), out, Math.max(0, queued.get()));
+    }
+
+    private PoolStatus.TargetStatus status(TargetState t, long now) {
+        long checked = t.lastCheckMillis();
+        return new PoolStatus.TargetStatus(t.address(), t.weight(), t.effectiveWeight(now, slowStartNanos),
+                t.health().label(), checked == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(checked)),
+                t.lastError(), t.passStreak(), t.failStreak(), t.inFlight(), t.requests(), t.failures(),
+                t.ejected(now), t.draining());
     }
 }

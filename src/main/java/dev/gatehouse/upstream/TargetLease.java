@@ -1,0 +1,40 @@
+package dev.gatehouse.upstream;
+
+/**
+ * One request's hold on a target: counted in flight from the pick until {@link #release}, which must be called
+ * exactly once (later calls do nothing). Outcomes feed the passive checks and the counters. Confined to the
+ * request's event loop.
+ */
+public final class TargetLease {
+    private final UpstreamPool pool;
+    private final TargetState target;
+    private boolean released;
+
+    TargetLease(UpstreamPool pool, TargetState target) {
+        this.pool = pool;
+        this.target = target;
+    }
+
+    public TargetState target() {
+        return target;
+    }
+
+    /** The target answered with {@code status}. */
+    public void responded(int status) {
+        pool.responded(target, status);
+    }
+
+    /** The target refused, reset, or timed out ({@code why} is a short word for logs, e.g. connect-refused). */
+    public void failed(String why) {
+        pool.failed(target, why);
+    }
+
+    /** The request is over with this target: frees its slot and wakes a queued request. */
+    public void release() {
+        if (!released) {
+            released = true;
+            target.release();
+            pool.wakeNext();
+        }
+    }
+}
