@@ -18,7 +18,6 @@ import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 server codec, stricter than Netty's {@code HttpServerCodec}: a request with both Content-Length and
@@ -49,7 +48,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
     final class Decoder extends HttpRequestDecoder {
         /** RFC 9112 section 2.3: HTTP-name is case-sensitive, one digit each side of the dot. */
-        private static final Pattern VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
         private final FoldScanner folds = new FoldScanner();
         private boolean failed;
@@ -99,10 +97,20 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
          */
         @Override
         protected HttpMessage createMessage(String[] initialLine) throws Exception {
-            if (!VERSION.matcher(initialLine[2]).matches()) {
+            if (!isHttpVersion(initialLine[2])) {
                 throw new IllegalArgumentException("the HTTP version is not like HTTP/1.1");
             }
             return super.createMessage(initialLine);
+        }
+
+        /** {@code HTTP/d.d} exactly (no regex: this runs for every request). */
+        private static boolean isHttpVersion(String v) {
+            return v.length() == 8 && v.startsWith("HTTP/") && isDigit(v.charAt(5)) && v.charAt(6) == '.'
+                    && isDigit(v.charAt(7));
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         /** RFC 9112 §6.1: such a request "ought to be handled as an error"; Gatehouse answers 400. */
@@ -149,7 +157,19 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         boolean foundIn(ByteBuf buffer) {
             int end = buffer.writerIndex();
-            for (int i = buffer.readerIndex() + scanned; i < end && state != State.HEAD_DONE; i++) {
+            int i = buffer.readerIndex() + scanned;
+            while (i < end && state != State.HEAD_DONE) {
+                if (state == State.IN_LINE) {
+                    // Jump to the line's end: the search is vectorized, a byte-by-byte walk is not.
+                    int lf = buffer.indexOf(i, end, (byte) '\n');
+                    if (lf < 0) {
+                        i = end;
+                        break;
+                    }
+                    i = lf + 1;
+                    state = State.LINE_START;
+                    continue;
+                }
                 char c = (char) (buffer.getByte(i) & 0xff);
                 switch (state) {
                     case BEFORE_REQUEST_LINE -> {
@@ -158,7 +178,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                             state = State.IN_LINE;
                         }
                     }
-                    case IN_LINE -> state = c == '\n' ? State.LINE_START : State.IN_LINE;
                     case LINE_START -> {
                         if (c == ' ' || c == '\t') {
                             return true;
@@ -168,8 +187,9 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                     case BLANK_LINE_CR -> state = c == '\n' ? State.HEAD_DONE : State.IN_LINE;
                     default -> throw new IllegalStateException(state.name());
                 }
-                scanned++;
+                i++;
             }
+            scanned = i - buffer.readerIndex();
             return false;
         }
 
