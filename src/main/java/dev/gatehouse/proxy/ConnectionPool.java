@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetSocketAddress;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to upstream targets, one pool per event loop: a client's request is forwarded on a
@@ -69,8 +67,7 @@ public final class ConnectionPool {
                         ch.pipeline()
                                 .addLast("http-codec", new HttpClientCodec())
                                 // Reader idle only (no per-write listener); an upload in progress is watched on the client side.
-                                .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("upstream", new UpstreamHandler());
+                                .addLast("upstream", new UpstreamHandler(idleTimeout.toMillis()));
                     }
                 });
         return b.connect(new InetSocketAddress(target.host(), target.port()));

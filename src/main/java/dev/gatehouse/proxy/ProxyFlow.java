@@ -425,7 +425,6 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         exchange.switchedProtocols();
         up.pipeline().remove(UpstreamHandler.class);
-        up.pipeline().remove("idle");
         up.pipeline().remove("http-codec");
         TargetLease held = lease; // an open tunnel counts as a request in flight until it closes
         lease = null;

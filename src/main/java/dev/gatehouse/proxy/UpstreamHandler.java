@@ -4,12 +4,12 @@ import dev.gatehouse.http.Deadline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of an upstream connection: hands what the upstream sends to the exchange currently using the
  * connection. An idle pooled connection has no exchange; anything it receives (or an idle timeout) closes it.
+ * Its clocks (response head, reader idle) are re-armable deadlines: nothing is scheduled per request.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
@@ -30,16 +30,42 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         void upstreamHeaderTimeout();
     }
 
+    private final long idleMillis;
     private Listener listener;
+    private ChannelHandlerContext ctx;
     private Deadline headerDeadline;
+    private Deadline idleDeadline;
+
+    /** @param idleMillis reader idle: nothing received for this long closes an idle connection or tells the exchange */
+    UpstreamHandler(long idleMillis) {
+        this.idleMillis = idleMillis;
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         headerDeadline = new Deadline(ctx.executor(), () -> {
             if (listener != null) {
                 listener.upstreamHeaderTimeout();
             }
         });
+        idleDeadline = new Deadline(ctx.executor(), this::idle);
+        idleDeadline.arm(idleMillis);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        headerDeadline.cancel();
+        idleDeadline.cancel();
+    }
+
+    private void idle() {
+        if (listener == null) {
+            ctx.close();
+            return;
+        }
+        idleDeadline.arm(idleMillis); // tells the exchange again after another idle period
+        listener.upstreamIdle();
     }
 
     /** Starts the wait for the response head (the request has been sent completely). */
@@ -53,15 +79,18 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     void attach(Listener listener) {
         this.listener = listener;
+        idleDeadline.arm(idleMillis);
     }
 
     void detach() {
         this.listener = null;
         headerDeadline.disarm();
+        idleDeadline.arm(idleMillis); // from now on: the time it may sit idle in the pool
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        idleDeadline.arm(idleMillis);
         if (listener != null && msg instanceof HttpObject http) {
             listener.upstreamMessage(http);
         } else {
@@ -88,6 +117,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         headerDeadline.cancel();
+        idleDeadline.cancel();
         Listener l = listener;
         listener = null;
         if (l != null) {
@@ -103,17 +133,5 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (l != null) {
             l.upstreamFailed(cause);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (listener == null) {
-                ctx.close();
-            } else {
-                listener.upstreamIdle();
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 }

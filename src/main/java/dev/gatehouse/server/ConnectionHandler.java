@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     private final ServerState state;
     private final boolean secure;
-    private final HeadTimeout headTimeout;
+    private final ClientTimeouts timeouts;
     private final ServerHttpCodec codec;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -54,10 +55,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private boolean draining;
     private long bodyBytes;
 
-    ConnectionHandler(ServerState state, boolean secure, HeadTimeout headTimeout, ServerHttpCodec codec) {
+    ConnectionHandler(ServerState state, boolean secure, ClientTimeouts timeouts, ServerHttpCodec codec) {
         this.state = state;
         this.secure = secure;
-        this.headTimeout = headTimeout;
+        this.timeouts = timeouts;
         this.codec = codec;
     }
 
@@ -103,7 +104,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     }
 
     private void startExchange(HttpRequest request) {
-        headTimeout.headArrived();
+        timeouts.headArrived();
         routing = state.routing();
         requestComplete = false;
         bodyBytes = 0;
@@ -318,16 +319,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             handle(pipelined.poll());
         }
         if (exchange == null) {
-            headTimeout.awaitNextHead();
+            timeouts.awaitNextHead();
             ctx.read();
         }
     }
 
     @Override
     public void switchedProtocols() {
-        ctx.pipeline().remove(headTimeout);
-        ctx.pipeline().remove("idle");
-        ctx.pipeline().remove("chunked-writer");
+        ctx.pipeline().remove(timeouts);
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) != null) {
+            ctx.pipeline().remove(ChunkedWriteHandler.class);
+        }
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(codec);
     }

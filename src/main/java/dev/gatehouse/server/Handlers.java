@@ -2,15 +2,17 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.config.Action;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.files.StaticFiles;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.proxy.ProxyHandler;
 import dev.gatehouse.routing.RedirectHandler;
+import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.RespondHandler;
 import dev.gatehouse.upstream.Upstreams;
-import dev.gatehouse.files.StaticFiles;
-import dev.gatehouse.routing.RequestPaths;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 /** Builds the handler for each route's action, once per config. */
 final class Handlers {
@@ -39,6 +41,11 @@ final class Handlers {
 
     private static Handler files(StaticFiles files) {
         return exchange -> {
+            ChannelPipeline pipeline = exchange.ctx().pipeline();
+            if (pipeline.get(ChunkedWriteHandler.class) == null) {
+                // File bodies are written in chunks; added on a connection's first file so proxied traffic skips it.
+                pipeline.addBefore(exchange.ctx().name(), "chunked-writer", new ChunkedWriteHandler());
+            }
             StaticFiles.Served served = files.serve(exchange.ctx(), exchange.request(),
                     RequestPaths.rawPath(exchange.request().uri()), exchange.keepAlive());
             exchange.status(served.status());

@@ -7,11 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** The pipeline of a client connection (HTTPS or plain HTTP), in the order a request travels through it. */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
@@ -28,20 +25,15 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         Routing routing = state.routing();
         Timeouts timeouts = routing.config().timeouts();
-        HeadTimeout headTimeout = new HeadTimeout(timeouts.clientHeader(), timeouts.idle());
+        ClientTimeouts clientTimeouts = new ClientTimeouts(timeouts.clientHeader(), timeouts.idle());
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(routing.config().limits()));
-        long idleMs = timeouts.idle().toMillis();
         // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
-        // never finishes its handshake is closed by the head timeout, which runs from the connection's start.
+        // never finishes its handshake is closed by the client timeouts, which run from the connection's start.
         tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler()));
         ch.pipeline()
-                .addLast("head-timeout", headTimeout)
+                .addLast("timeouts", clientTimeouts)
                 .addLast("http-codec", codec)
-                // Reader idle only: write tracking would add a listener to every write. A client that stops reading
-                // our response stops sending too, so reader idle catches stalls both ways.
-                .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("chunked-writer", new ChunkedWriteHandler())
-                .addLast("router", new ConnectionHandler(state, tls.isPresent(), headTimeout, codec));
+                .addLast("router", new ConnectionHandler(state, tls.isPresent(), clientTimeouts, codec));
         state.connections().add(ch);
     }
 

@@ -6,17 +6,23 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Bounds the time a client may take to send a request head, so that slow clients (slowloris) cannot hold
- * connections: a new connection, or a kept-alive one that started a request, has {@code client_header} to finish
- * the head, else it gets 408 and is closed. A kept-alive connection with nothing sent is closed silently after
- * the idle timeout. Sits before the codec and sees raw bytes.
+ * The client connection's clocks, on one re-armable deadline (no timer per request, no listener per write):
+ * <ul>
+ *   <li>a new connection, or a kept-alive one that started a request, has {@code client_header} to finish the head,
+ *       else it gets 408 and is closed, so that slow clients (slowloris) cannot hold connections;</li>
+ *   <li>a kept-alive connection with nothing sent is closed silently after the idle timeout;</li>
+ *   <li>while a request is being served, a client that sends nothing for the idle timeout gets a reader-idle event,
+ *       which the exchange's handler judges (a client that stops taking the response stops sending too).</li>
+ * </ul>
+ * Sits before the codec and sees raw bytes.
  */
-final class HeadTimeout extends ChannelInboundHandlerAdapter {
+final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
             + "408 Request Timeout: the request head took too long.\n").getBytes(StandardCharsets.US_ASCII);
@@ -29,7 +35,7 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     private long heads;
     private Deadline deadline;
 
-    HeadTimeout(Duration head, Duration idle) {
+    ClientTimeouts(Duration head, Duration idle) {
         this.headMillis = head.toMillis();
         this.idleMillis = idle.toMillis();
     }
@@ -53,6 +59,9 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
             bytesSeen = true;
         }
         long headsBefore = heads;
+        if (!awaitingHead) {
+            deadline.arm(idleMillis); // traffic during an exchange: the idle clock starts over
+        }
         ctx.fireChannelRead(msg);
         if (firstBytes && heads == headsBefore) {
             deadline.arm(headMillis); // a request has begun and its head is still incomplete
@@ -63,7 +72,7 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     void headArrived() {
         heads++;
         awaitingHead = false;
-        deadline.disarm();
+        deadline.arm(idleMillis);
     }
 
     /** The connection is kept alive and waits for its next request. */
@@ -85,7 +94,12 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private void expired() {
-        if (!awaitingHead || !ctx.channel().isActive()) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!awaitingHead) {
+            deadline.arm(idleMillis); // fires again after another idle period if nothing changes
+            ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
             return;
         }
         if (bytesSeen) {
