@@ -28,15 +28,20 @@ public final class JarProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** Starts the jar with {@code args} in {@code workDir}; output goes to files there. */
+    /** Starts the jar with {@code args} in {@code workDir} (JVM: {@code -Xmx128m}); output goes to files there. */
     public static JarProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, List.of("-Xmx128m"), args);
+    }
+
+    /** Starts {@code java [jvmArgs] -jar gatehouse.jar [args]} in {@code workDir}; output goes to files there. */
+    public static JarProcess start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
         String jar = System.getProperty("gatehouse.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("no jar at gatehouse.jar=" + jar + " (run through mvn verify)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar);
         command.addAll(List.of(args));
@@ -45,6 +50,11 @@ public final class JarProcess implements AutoCloseable {
         Process p = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new JarProcess(p, out, err);
+    }
+
+    /** The process itself (signals, exit code). */
+    public Process process() {
+        return process;
     }
 
     /** Waits for the exit and returns the code; fails when the process is still running after {@code limit}. */
