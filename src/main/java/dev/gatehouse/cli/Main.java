@@ -13,7 +13,15 @@ import java.io.PrintWriter;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = 1;
+        try {
+            code = execute(args);
+        } catch (Throwable t) {
+            // Errors picocli does not catch: exit anyway, or Netty's event loop threads would keep the JVM alive.
+            t.printStackTrace();
+        } finally {
+            System.exit(code);
+        }
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
