@@ -102,7 +102,7 @@ final class Json {
             skipSpace();
             expect('{', "a JSON object like {\"address\": \"127.0.0.1:8080\", \"weight\": 100}");
             skipSpace();
-            if (peek() == '}') {
+            if (peek("a '\"' or '}'") == '}') {
                 i++;
             } else {
                 while (true) {
@@ -111,12 +111,12 @@ final class Json {
                     skipSpace();
                     expect(':', "':' after \"" + key + "\"");
                     skipSpace();
-                    Object value = peek() == '"' ? string() : number(key);
+                    Object value = peek("a value for \"" + key + "\"") == '"' ? string() : number(key);
                     if (out.put(key, value) != null) {
                         throw new IllegalArgumentException("\"" + key + "\" is given twice");
                     }
                     skipSpace();
-                    if (peek() == ',') {
+                    if (i < s.length() && s.charAt(i) == ',') {
                         i++;
                     } else {
                         expect('}', "',' or '}'");
@@ -188,9 +188,9 @@ final class Json {
             }
         }
 
-        private char peek() {
+        private char peek(String what) {
             if (i >= s.length()) {
-                throw error("more input");
+                throw error(what);
             }
             return s.charAt(i);
         }
