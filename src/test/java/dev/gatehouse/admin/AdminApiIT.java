@@ -158,4 +158,21 @@ class AdminApiIT {
         assertThat(r.headers().firstValue("allow")).hasValue("GET");
         assertThat(admin("GET", "/upstreams/app/targets", null).headers().firstValue("allow")).hasValue("POST, PUT");
     }
+
+    @Test
+    void unknownEndpointAndOversizedBodyAreRefused() throws Exception {
+        HttpResponse<String> r = admin("GET", "/nope", null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("/upstreams/{pool}");
+        assertThat(admin("POST", "/upstreams/app/targets", "x".repeat(AdminServer.MAX_BODY + 1)).statusCode())
+                .isEqualTo(413);
+        assertThat(admin("GET", "/upstreams", null).body()).isEqualTo("{\"pools\":[\"app\"]}");
+    }
+
+    @Test
+    void ipv6TargetsAreAddressedWithBrackets() throws Exception {
+        assertThat(admin("POST", "/upstreams/app/targets", "{\"address\": \"[::1]:1\", \"weight\": 0}").statusCode())
+                .isEqualTo(201);
+        assertThat(admin("DELETE", "/upstreams/app/targets/%5B::1%5D:1", null).statusCode()).isEqualTo(200);
+    }
 }
