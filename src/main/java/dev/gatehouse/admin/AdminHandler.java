@@ -40,9 +40,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             reply = router.handle(req.method().name(), req.uri(), req.content().toString(StandardCharsets.UTF_8));
         }
-        if (reply.status() != 200 && reply.status() != 201) {
-            log.info("admin {} {}: {}", req.method(), req.uri(), reply.status());
-        } else if (!req.method().name().equals("GET")) {
+        // Changes and refusals are logged; successful reads are not.
+        if (reply.status() >= 300 || !req.method().name().equals("GET")) {
             log.info("admin {} {}: {}", req.method(), req.uri(), reply.status());
         }
         write(ctx, reply, keepAlive);
