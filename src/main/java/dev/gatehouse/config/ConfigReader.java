@@ -46,7 +46,7 @@ final class ConfigReader {
         Optional<String> defaultSite = values.string(map, "default_site").map(s -> s.toLowerCase(Locale.ROOT));
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
-        new IgnoredSections(values).check(map);
+        Optional<Admin> admin = new AdminReader(values).read(map);
         return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
                 new SiteReader(values, validator, baseDir).read(map, root),
                 defaultSite,
@@ -55,7 +55,8 @@ final class ConfigReader {
                 limits(section(map, "limits", LIMIT_KEYS)),
                 trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
-                        .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)));
+                        .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
+                admin);
     }
 
     /** A fixed-key section; absent or malformed reads as empty so every field takes its default. */

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param accessLog   access log format
  * @param acme        ACME settings for automatic HTTPS
  * @param storage     directory for certificates, keys and ACME accounts (default {@code data} beside the config)
+ * @param admin       the admin listener, when {@code admin:} is given (off by default)
  */
 public record GatehouseConfig(
         Path source,
@@ -37,7 +38,8 @@ public record GatehouseConfig(
         List<Cidr> trustedProxies,
         AccessLog accessLog,
         AcmeSettings acme,
-        Path storage) {
+        Path storage,
+        Optional<Admin> admin) {
 
     public GatehouseConfig {
         Objects.requireNonNull(source, "source");
@@ -52,6 +54,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(acme, "acme");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(admin, "admin");
     }
 
     /** Default storage directory name, beside the config file. */

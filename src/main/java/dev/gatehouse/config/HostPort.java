@@ -6,15 +6,20 @@ import java.util.Objects;
  * An address written {@code host:port} or {@code [v6]:port}; the host is kept without brackets.
  * Bare IPv6 ({@code ::1:8080}) is rejected: its last colon is ambiguous.
  */
-record HostPort(String host, int port) {
-    static final String EXPECTED = "expected: like 127.0.0.1:8080, backend.internal:8080 or [::1]:8080";
+public record HostPort(String host, int port) {
+    public static final String EXPECTED = "expected: like 127.0.0.1:8080, backend.internal:8080 or [::1]:8080";
 
     /**
      * Parses {@code host:port}.
      *
      * @throws IllegalArgumentException saying what was expected
      */
-    static HostPort parse(String text) {
+    public static HostPort parse(String text) {
+        return parse(text, 1);
+    }
+
+    /** Parses {@code host:port} with a port from {@code minPort} (0 lets the system pick one, for listeners). */
+    static HostPort parse(String text, int minPort) {
         Objects.requireNonNull(text, "text");
         String host;
         String port;
@@ -40,16 +45,17 @@ record HostPort(String host, int port) {
                 throw notHostPort(text);
             }
         }
-        return new HostPort(host, port(text, port));
+        return new HostPort(host, port(text, port, minPort));
     }
 
-    private static int port(String text, String port) {
+    private static int port(String text, String port, int minPort) {
         if (!port.matches("\\d{1,5}")) {
             throw notHostPort(text);
         }
         int p = Integer.parseInt(port);
-        if (p < 1 || p > 65535) {
-            throw new IllegalArgumentException("\"" + text + "\": port " + p + " is out of range (expected: 1..65535)");
+        if (p < minPort || p > 65535) {
+            throw new IllegalArgumentException("\"" + text + "\": port " + p + " is out of range (expected: "
+                    + minPort + "..65535)");
         }
         return p;
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.proxy.ConnectionPool;
@@ -33,6 +34,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final Transport transport;
     private final ServerState state;
     private final Upstreams upstreams;
+    private final Optional<AdminServer> admin;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -52,6 +54,8 @@ public final class GatehouseServer implements AutoCloseable {
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
+        this.admin = config.admin().map(a -> new AdminServer(a, upstreams, () -> transport.newGroup(1),
+                transport.serverChannel()));
         state.routing(compile(config, connections, upstreams, state));
         boolean httpOn = config.listen().http().isPresent();
         this.tls = config.listen().https().isPresent()
@@ -91,6 +95,9 @@ public final class GatehouseServer implements AutoCloseable {
                 log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
                         transport.name());
             }
+            if (admin.isPresent()) {
+                admin.get().start();
+            }
             tls.ifPresent(TlsRuntime::start);
         } catch (RuntimeException | InterruptedException | IOException e) {
             close();
@@ -115,6 +122,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The upstream pools, for the admin API and tests. */
     public Upstreams upstreams() {
         return upstreams;
+    }
+
+    /** The bound admin API port, or -1 when there is no admin listener. */
+    public int adminPort() {
+        return admin.map(AdminServer::port).orElse(-1);
     }
 
     /** The bound HTTPS port, or -1 when there is none. */
@@ -163,6 +175,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.ifPresent(AdminServer::close);
         tls.ifPresent(TlsRuntime::close);
         upstreams.close();
         for (Channel l : listeners) {

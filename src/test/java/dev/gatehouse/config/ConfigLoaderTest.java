@@ -139,6 +139,20 @@ class ConfigLoaderTest {
         assertThat(routes.get(1).match().methods()).containsExactly("DELETE");
         assertThat(config.upstreams().get("api").targets()).containsExactly(
                 new Target("::1", 8081, 7), new Target("backend.internal", 9000, Target.DEFAULT_WEIGHT));
+        assertThat(config.admin()).contains(new Admin("127.0.0.1", 2019));
+    }
+
+    @Test
+    void adminListensOnLoopbackOnly() throws Exception {
+        String upstreams = "sites:\n  example.com: { upstream: app }\nupstreams:\n  app: { targets: [127.0.0.1:8000] }\n";
+        assertThat(ConfigLoader.parse("admin: { listen: \"[::1]:0\" }\n" + upstreams, SOURCE).admin())
+                .contains(new Admin("::1", 0));
+        assertThat(ConfigLoader.parse("admin: { listen: \"localhost:2019\" }\n" + upstreams, SOURCE).admin())
+                .contains(new Admin("localhost", 2019));
+        List<ConfigError> errors = errors("admin: { listen: \"0.0.0.0:2019\" }\n" + upstreams);
+        assertThat(errors).extracting(ConfigError::message).singleElement().asString()
+                .startsWith("admin.listen: \"0.0.0.0:2019\" is not a loopback address")
+                .contains("bearer token", "operations issue");
     }
 
     @Test
@@ -159,6 +173,7 @@ class ConfigLoaderTest {
         assertThat(config.trustedProxies()).isEmpty();
         assertThat(config.upstreams().get("app").targets()).containsExactly(new Target("127.0.0.1", 8000, 100));
         assertThat(config.source()).isEqualTo(SOURCE);
+        assertThat(config.admin()).isEmpty();
     }
 
     @Test
