@@ -175,4 +175,42 @@ class AdminApiIT {
                 .isEqualTo(201);
         assertThat(admin("DELETE", "/upstreams/app/targets/%5B::1%5D:1", null).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aDeregisteredTargetFinishesItsSlowInFlightRequestAndTakesNoNewOnes() throws Exception {
+        try (TestBackend slow = TestBackend.start("slow", ex -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = "slow".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        })) {
+            assertThat(admin("POST", "/upstreams/app/targets", "{\"address\": \"" + slow.address() + "\"}")
+                    .statusCode()).isEqualTo(201);
+            assertThat(admin("PUT", "/upstreams/app/targets", "{\"address\": \"" + a.address() + "\", \"weight\": 0}")
+                    .statusCode()).isEqualTo(200);
+            var inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(gh.uri("/slow")).header("Host", "example.test")
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (slow.requestCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(slow.requestCount()).as("the slow request reached the slow target").isEqualTo(1);
+
+            HttpResponse<String> removed = admin("DELETE", "/upstreams/app/targets/" + slow.address(), null);
+            assertThat(removed.statusCode()).isEqualTo(200);
+            assertThat(admin("PUT", "/upstreams/app/targets", "{\"address\": \"" + a.address() + "\", \"weight\": 100}")
+                    .statusCode()).isEqualTo(200);
+
+            assertThat(spread(10)).containsOnlyKeys("a");
+            HttpResponse<String> finished = inFlight.get();
+            assertThat(finished.statusCode()).isEqualTo(200);
+            assertThat(finished.body()).isEqualTo("slow");
+            assertThat(slow.requestCount()).as("no new request after the DELETE").isEqualTo(1);
+        }
+    }
 }
