@@ -21,10 +21,14 @@ import java.util.Optional;
  * @param start         {@code start:} the state of a target before its first check (default
  *                      {@code unknown-is-healthy})
  * @param whenUnhealthy {@code when_unhealthy:} what happens when no target is usable (default {@code fail-open})
+ * @param deregistrationDelay {@code deregistration_delay:} how long a removed target's requests in flight and open
+ *                      WebSockets may go on before their connections are closed (default 30s, as cloud load balancers)
  */
 public record Upstream(String name, List<Target> targets, Balancing balancing, Optional<HealthCheck> health,
                        Optional<PassiveCheck> passive, Retries retries, UpstreamQueue queue, Duration slowStart,
-                       Start start, WhenUnhealthy whenUnhealthy) {
+                       Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay) {
+    public static final Duration DEFAULT_DEREGISTRATION_DELAY = Duration.ofSeconds(30);
+
     public Upstream {
         Objects.requireNonNull(name, "name");
         targets = List.copyOf(targets);
@@ -36,12 +40,14 @@ public record Upstream(String name, List<Target> targets, Balancing balancing, O
         Objects.requireNonNull(slowStart, "slowStart");
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(whenUnhealthy, "whenUnhealthy");
+        Objects.requireNonNull(deregistrationDelay, "deregistrationDelay");
     }
 
     /** A pool with every setting at its default. */
     public Upstream(String name, List<Target> targets) {
         this(name, targets, Balancing.DEFAULT, Optional.empty(), Optional.of(PassiveCheck.DEFAULT), Retries.DEFAULT,
-                UpstreamQueue.DEFAULT, Duration.ZERO, Start.UNKNOWN_IS_HEALTHY, WhenUnhealthy.FAIL_OPEN);
+                UpstreamQueue.DEFAULT, Duration.ZERO, Start.UNKNOWN_IS_HEALTHY, WhenUnhealthy.FAIL_OPEN,
+                DEFAULT_DEREGISTRATION_DELAY);
     }
 
     /** {@code start:} how a target that was never checked counts. */

@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class UpstreamReader {
     private static final List<String> UPSTREAM_KEYS = List.of("targets", "policy", "hash", "sticky", "health",
-            "passive", "start", "when_unhealthy", "retries", "queue", "slow_start");
+            "passive", "start", "when_unhealthy", "retries", "queue", "slow_start", "deregistration_delay");
     private static final List<String> TARGET_KEYS = List.of("address", "weight", "max_requests");
     private static final List<String> HASH_KEYS = List.of("on");
     private static final List<String> STICKY_KEYS = List.of("cookie", "ttl");
@@ -62,7 +62,9 @@ final class UpstreamReader {
                 m.get("slow_start").flatMap(n -> values.duration(n, m.path("slow_start"))).orElse(d.slowStart()),
                 choice(m, "start", Upstream.Start.values(), Upstream.Start::configName).orElse(d.start()),
                 choice(m, "when_unhealthy", Upstream.WhenUnhealthy.values(), Upstream.WhenUnhealthy::configName)
-                        .orElse(d.whenUnhealthy()));
+                        .orElse(d.whenUnhealthy()),
+                m.get("deregistration_delay").flatMap(n -> values.duration(n, m.path("deregistration_delay")))
+                        .orElse(d.deregistrationDelay()));
     }
 
     private List<Target> targets(YamlMap.Entry entry, YamlMap m) {

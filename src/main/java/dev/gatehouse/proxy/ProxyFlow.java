@@ -209,6 +209,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private void bind(Channel ch) {
         upstream = ch;
         ch.pipeline().get(UpstreamHandler.class).attach(this);
+        if (lease != null) {
+            lease.cutWith(() -> ch.close()); // a removed target's deregistration delay ends here
+        }
         if (expectContinue && !requestComplete && !continueSent) {
             continueSent = true;
             // The upstream is reachable: tell the client to send its body (the Expect header is not forwarded).

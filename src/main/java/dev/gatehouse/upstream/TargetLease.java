@@ -9,6 +9,7 @@ public final class TargetLease {
     private final UpstreamPool pool;
     private final TargetState target;
     private boolean released;
+    private volatile Runnable cut;
 
     TargetLease(UpstreamPool pool, TargetState target) {
         this.pool = pool;
@@ -29,10 +30,28 @@ public final class TargetLease {
         pool.failed(target, why);
     }
 
+    /**
+     * How to end this request early (close its upstream connection, thread-safe) when the target is removed and its
+     * deregistration delay is over. Requests and tunnels without one simply run to their end.
+     */
+    public void cutWith(Runnable cut) {
+        this.cut = cut;
+        target.cuttable().add(this);
+    }
+
+    /** Ends the request early: the deregistration delay of its removed target is over. */
+    void cut() {
+        Runnable c = cut;
+        if (c != null) {
+            c.run();
+        }
+    }
+
     /** The request is over with this target: frees its slot and wakes a queued request. */
     public void release() {
         if (!released) {
             released = true;
+            target.cuttable().remove(this);
             target.release();
             pool.wakeNext();
         }

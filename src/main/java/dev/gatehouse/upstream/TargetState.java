@@ -1,5 +1,8 @@
 package dev.gatehouse.upstream;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.gatehouse.config.Target;
 
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,8 @@ public final class TargetState {
     private final String stickyId;
     private volatile int weight;
     private volatile boolean draining;
+    private volatile long drainingSinceNanos;
+    private final Set<TargetLease> cuttable = ConcurrentHashMap.newKeySet();
 
     // Active checks (written by the checker's thread only).
     private volatile Health health = Health.UNKNOWN;
@@ -84,8 +89,19 @@ public final class TargetState {
     }
 
     /** Removed from the pool: no new requests; in-flight ones finish (see {@link #inFlight()}). */
-    void drain() {
+    void drain(long nowNanos) {
+        drainingSinceNanos = nowNanos;
         draining = true;
+    }
+
+    /** When draining began ({@link System#nanoTime()} clock); meaningful only while {@link #draining()}. */
+    long drainingSinceNanos() {
+        return drainingSinceNanos;
+    }
+
+    /** Leases that can be cut short (their connection closed) when the deregistration delay is over. */
+    Set<TargetLease> cuttable() {
+        return cuttable;
     }
 
     public Health health() {

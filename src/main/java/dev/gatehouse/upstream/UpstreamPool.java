@@ -189,6 +189,13 @@ public final class UpstreamPool {
     void tick() {
         outliers.ifPresent(o -> o.sweep(nanos.getAsLong()));
         draining.removeIf(t -> t.inFlight() == 0);
+        long delay = config.deregistrationDelay().toNanos();
+        long now = nanos.getAsLong();
+        for (TargetState t : draining) {
+            if (now - t.drainingSinceNanos() >= delay) {
+                t.cuttable().forEach(TargetLease::cut); // the deregistration delay is over
+            }
+        }
     }
 
     /** A target became healthy by active checks: restart its slow-start ramp. */
@@ -229,7 +236,7 @@ public final class UpstreamPool {
     public synchronized Optional<TargetState> remove(String address) {
         Optional<TargetState> t = find(address);
         t.ifPresent(s -> {
-            s.drain();
+            s.drain(nanos.getAsLong());
             List<TargetState> rest = new ArrayList<>(List.of(targets));
             rest.remove(s);
             targets = rest.toArray(TargetState[]::new);

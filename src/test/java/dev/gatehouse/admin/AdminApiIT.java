@@ -213,4 +213,40 @@ class AdminApiIT {
             assertThat(slow.requestCount()).as("no new request after the DELETE").isEqualTo(1);
         }
     }
+
+    @Test
+    void aDeregisteredTargetsRequestIsCutWhenTheDeregistrationDelayIsOver() throws Exception {
+        gh.close();
+        try (TestBackend hanging = TestBackend.start("hanging", ex -> {
+            try {
+                Thread.sleep(20_000); // far longer than the delay: only Gatehouse can end this request
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        })) {
+            gh = TestGatehouse.start("""
+                    admin: { listen: "127.0.0.1:0" }
+                    sites:
+                      example.test: { upstream: app }
+                    upstreams:
+                      app:
+                        targets: [ %s ]
+                        deregistration_delay: 1s
+                    """.formatted(hanging.address()));
+            var inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(gh.uri("/hang")).header("Host", "example.test")
+                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (hanging.requestCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long removedAt = System.nanoTime();
+            assertThat(admin("DELETE", "/upstreams/app/targets/" + hanging.address(), null).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> cut = inFlight.get();
+            Duration after = Duration.ofNanos(System.nanoTime() - removedAt);
+            assertThat(cut.statusCode()).as("the upstream connection was closed before any answer").isEqualTo(502);
+            assertThat(after).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+        }
+    }
 }

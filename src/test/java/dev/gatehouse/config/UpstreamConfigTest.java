@@ -50,6 +50,7 @@ class UpstreamConfigTest {
                 retries: { attempts: 1, budget: 10% }
                 queue: { size: 20, timeout: 2s }
                 slow_start: 30s
+                deregistration_delay: 5s
                 """);
 
         assertThat(u.targets()).containsExactly(new Target("127.0.0.1", 8080, 100, 50),
@@ -66,6 +67,7 @@ class UpstreamConfigTest {
         assertThat(u.retries()).isEqualTo(new Retries(1, 10));
         assertThat(u.queue()).isEqualTo(new UpstreamQueue(20, Duration.ofSeconds(2)));
         assertThat(u.slowStart()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(u.deregistrationDelay()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -82,6 +84,7 @@ class UpstreamConfigTest {
         assertThat(u.start()).isEqualTo(Upstream.Start.UNKNOWN_IS_HEALTHY);
         assertThat(u.whenUnhealthy()).isEqualTo(Upstream.WhenUnhealthy.FAIL_OPEN);
         assertThat(u.slowStart()).isZero();
+        assertThat(u.deregistrationDelay()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
