@@ -123,7 +123,7 @@ find_bin() {
 
 install_missing() {
     local -A package_of=([nginx]=nginx [wrk]=wrk [curl]=curl [taskset]=util-linux [ps]=procps)
-    ((HTTPS)) && package_of[openssl]=openssl
+    ((HTTPS)) && package_of[openssl]=openssl && package_of[cc]=gcc
     wants haproxy && package_of[haproxy]=haproxy
     local missing=() cmd
     for cmd in "${!package_of[@]}"; do
@@ -247,10 +247,12 @@ render() { # render TEMPLATE OUT: fills in ports, the work dir and, after MODE, 
         -e "s|@GATEHOUSE_LISTEN@|$gatehouse_listen|g" -e "s|@GATEHOUSE_TLS@|$gatehouse_tls|g" "$1" >"$2"
 }
 
-# make_cert: once per run, an ECDSA P-256 key and a self-signed certificate for localhost in
-# $WORK/tls, and the cert+key PEM HAProxy wants.
+# setup_tls: once per run, an ECDSA P-256 key and a self-signed certificate for localhost in
+# $WORK/tls, the cert+key PEM HAProxy wants, and the LD_PRELOAD shim that keeps wrk from resuming
+# TLS sessions (bench/wrk-no-resume.c).
 TLS_DIR=
-make_cert() {
+NO_RESUME_LIB=
+setup_tls() {
     TLS_DIR=$WORK/tls
     mkdir -p "$TLS_DIR"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
@@ -262,6 +264,9 @@ make_cert() {
     # the dir readable like the rest of the work dir.
     chmod 755 "$TLS_DIR"
     log "TLS: ECDSA P-256 self-signed certificate for localhost in $TLS_DIR"
+    NO_RESUME_LIB=$TLS_DIR/wrk-no-resume.so
+    cc -shared -fPIC -O2 -o "$NO_RESUME_LIB" "$BENCH_DIR/wrk-no-resume.c" -ldl >"$TLS_DIR/cc.log" 2>&1 ||
+        { cat "$TLS_DIR/cc.log" >&2; die "could not build $BENCH_DIR/wrk-no-resume.c"; }
 }
 
 # check_config NAME COMMAND...: runs a server's own config check; shows its output when it fails.
@@ -397,20 +402,25 @@ measure() {
 
 # measure_tls ORDER NAME ROUND: with the proxy terminating TLS, /small over keep-alive HTTPS,
 # then with "Connection: close" so that every request is a new TCP connection and a full TLS
-# handshake (wrk does not resume sessions: see bench/README.md).
+# handshake: wrk would resume the session on each reconnect, which the no-resume shim prevents
+# (see bench/wrk-no-resume.c and bench/README.md).
 measure_tls() {
-    local order=$1 name=$2 round=$3 idle index test out args
+    local order=$1 name=$2 round=$3 idle index test out
     local url=https://localhost:$TARGET_PORT/small
     idle=$(rss_kib "$TARGET_PID" VmRSS)
     for index in "${!TLS_TESTS[@]}"; do
         test=${TLS_TESTS[$index]}
-        args=()
-        [[ $test == tls-handshake ]] && args=(-H 'Connection: close')
         out=$WORK/wrk-$name-$test-$round.txt
         log "$name $test: warm-up $WARMUP"
-        run_wrk "$WARMUP" "$url" "$out.warmup" "${args[@]+"${args[@]}"}"
-        log "$name $test: measuring $DURATION, $CONNECTIONS connections"
-        run_wrk "$DURATION" "$url" "$out" "${args[@]+"${args[@]}"}"
+        if [[ $test == tls-handshake ]]; then
+            LD_PRELOAD=$NO_RESUME_LIB run_wrk "$WARMUP" "$url" "$out.warmup" -H 'Connection: close'
+            log "$name $test: measuring $DURATION, $CONNECTIONS connections"
+            LD_PRELOAD=$NO_RESUME_LIB run_wrk "$DURATION" "$url" "$out" -H 'Connection: close'
+        else
+            run_wrk "$WARMUP" "$url" "$out.warmup"
+            log "$name $test: measuring $DURATION, $CONNECTIONS connections"
+            run_wrk "$DURATION" "$url" "$out"
+        fi
         record "$order" "$((${#SIZES[@]} + index))" "$name" "$test" "$round" "$idle" "$out"
     done
 }
@@ -483,7 +493,7 @@ report() {
     fi
     if ((HTTPS)); then
         # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
-        printf -- '- HTTPS rows (`--https`): the proxy restarted terminating TLS 1.3 (ECDSA P-256 self-signed cert, made for this run), plain HTTP to the same origin; /small (13 B); "keep-alive" = the same wrk load over https, "new conn" = `-H '"'"'Connection: close'"'"'`, a new TCP connection and full handshake per request (wrk does not resume TLS sessions), so its req/s is handshakes/s\n'
+        printf -- '- HTTPS rows (`--https`): the proxy restarted terminating TLS 1.3 (ECDSA P-256 self-signed cert, made for this run), plain HTTP to the same origin; /small (13 B); "keep-alive" = the same wrk load over https, "new conn" = `-H '"'"'Connection: close'"'"'`, a new TCP connection and full handshake per request (wrk would resume TLS sessions; bench/wrk-no-resume.c, preloaded, stops it), so its req/s is handshakes/s\n'
     fi
     printf -- '- RSS: summed over the process tree (nginx: master + worker); idle = before any load, after = right after the run, peak = VmHWM\n'
     versions
@@ -549,7 +559,7 @@ main() {
     : >"$WORK/raw.md"
 
     log "placement: proxy on CPU $PROXY_CPU; wrk and origin on CPU $LOAD_CPU"
-    ((HTTPS)) && make_cert
+    ((HTTPS)) && setup_tls
     start_origin
     # Rounds interleave the proxies, so a slow minute on a shared host hits all of them alike.
     local round index target
