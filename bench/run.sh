@@ -310,7 +310,10 @@ check_responses() {
 
 # start_target NAME: starts the proxy (or nothing, for "direct"); sets TARGET_PID and TARGET_PORT.
 start_target() {
-    local name=$1 logfile=$WORK/$1.log
+    # The TLS start (--https) gets its own config and log files, so --keep shows both.
+    local name=$1 suffix=''
+    [[ $MODE == tls ]] && suffix=-tls
+    local logfile=$WORK/$name$suffix.log
     TARGET_PORT=$PROXY_PORT
     case $name in
         direct)
@@ -319,28 +322,28 @@ start_target() {
             return 0 ;;
         nginx)
             nginx_dirs "$WORK/nginx"
-            render "$CONF_DIR/nginx-proxy.conf" "$WORK/nginx/nginx.conf"
-            check_config nginx "$NGINX" -t -q -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+            render "$CONF_DIR/nginx-proxy.conf" "$WORK/nginx/nginx$suffix.conf"
+            check_config nginx "$NGINX" -t -q -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx$suffix.conf"
             require_port_free "$PROXY_PORT"
             start_bg nginx "$WORK" "$PROXY_CPU" "$logfile" \
-                "$NGINX" -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+                "$NGINX" -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx$suffix.conf"
             TARGET_PID=$STARTED_PID
             wait_port nginx "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
         haproxy)
-            render "$CONF_DIR/haproxy.cfg" "$WORK/haproxy.cfg"
-            check_config haproxy "$HAPROXY" -c -f "$WORK/haproxy.cfg"
+            render "$CONF_DIR/haproxy.cfg" "$WORK/haproxy$suffix.cfg"
+            check_config haproxy "$HAPROXY" -c -f "$WORK/haproxy$suffix.cfg"
             require_port_free "$PROXY_PORT"
-            start_bg haproxy "$WORK" "$PROXY_CPU" "$logfile" "$HAPROXY" -db -f "$WORK/haproxy.cfg"
+            start_bg haproxy "$WORK" "$PROXY_CPU" "$logfile" "$HAPROXY" -db -f "$WORK/haproxy$suffix.cfg"
             TARGET_PID=$STARTED_PID
             wait_port haproxy "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
         gatehouse)
-            render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse.yaml"
+            render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse$suffix.yaml"
             require_port_free "$PROXY_PORT"
             log "Gatehouse JVM flags: ${GATEHOUSE_JAVA_OPTS:-(GATEHOUSE_JAVA_OPTS unset: launcher defaults)}"
             # Pinned from the start so the JVM sizes its GC, JIT and event-loop threads for one CPU,
             # as nginx and HAProxy are given one worker / one thread.
             start_bg gatehouse "$REPO_DIR" "$PROXY_CPU" "$logfile" \
-                ./gatehouse run --config "$WORK/gatehouse.yaml"
+                ./gatehouse run --config "$WORK/gatehouse$suffix.yaml"
             TARGET_PID=$STARTED_PID
             wait_port gatehouse "$TARGET_PID" "$PROXY_PORT" "$GATEHOUSE_START_TIMEOUT" "$logfile"
             record_java_command "$TARGET_PID" ;;
