@@ -2,7 +2,7 @@
 # Side-by-side benchmark: Gatehouse, nginx and HAProxy proxying to one nginx origin on loopback,
 # one after another in the same run, with wrk as the load generator. See bench/README.md.
 #
-#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--keep]
+#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--https] [--keep]
 #   env: DURATION (10s), WARMUP (3s), PROXY_CPU (0), LOAD_CPU (1), GATEHOUSE_JAVA_OPTS,
 #        GATEHOUSE_START_TIMEOUT (300 s, covers a first build of target/gatehouse.jar)
 set -euo pipefail
@@ -23,10 +23,16 @@ GATEHOUSE_START_TIMEOUT=${GATEHOUSE_START_TIMEOUT:-300}
 CONNECTIONS=50
 ROUNDS=${ROUNDS:-1}
 KEEP_WORK=0
+HTTPS=0
+# plain: the proxy listens for plain HTTP; tls: it terminates TLS (--https). Used by render.
+MODE=plain
 
 KNOWN_TARGETS=(direct gatehouse nginx haproxy)
 SIZES=(small 16k)
 declare -A EXPECTED_BYTES=([small]=13 [16k]=16384)
+# --https rows, numbered after SIZES in the results: keep-alive HTTPS, and a new TLS connection
+# (full handshake) per request. Both fetch /small.
+TLS_TESTS=(tls-keepalive tls-handshake)
 
 # Process-group (session) leaders started by this script; each is stopped at exit.
 STARTED=()
@@ -38,7 +44,7 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<EOF
-Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--keep]
+Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--https] [--keep]
 
 Runs wrk against each target in turn, all proxying to the same nginx origin on 127.0.0.1:$ORIGIN_PORT,
 and prints a markdown table (also written to bench/results/latest.md).
@@ -48,6 +54,9 @@ and prints a markdown table (also written to bench/results/latest.md).
   --connections N   wrk connections (default $CONNECTIONS)
   --rounds N        measure everything N times, interleaved, and report the median (default 1;
                     env ROUNDS)
+  --https           also measure each proxy terminating TLS 1.3 (ECDSA P-256, self-signed for
+                    localhost, made for this run): keep-alive HTTPS req/s, and full handshakes/s
+                    (a new connection per request); extra rows in the table
   --keep            keep the temporary work dir (configs, logs) instead of deleting it
   -h, --help        this text
 
@@ -78,6 +87,7 @@ parse_args() {
                 ROUNDS=$2
                 shift 2 ;;
             --keep) KEEP_WORK=1; shift ;;
+            --https) HTTPS=1; shift ;;
             -h|--help) usage; exit 0 ;;
             *) usage >&2; die "unknown argument: $1" ;;
         esac
@@ -113,6 +123,7 @@ find_bin() {
 
 install_missing() {
     local -A package_of=([nginx]=nginx [wrk]=wrk [curl]=curl [taskset]=util-linux [ps]=procps)
+    ((HTTPS)) && package_of[openssl]=openssl && package_of[cc]=gcc
     wants haproxy && package_of[haproxy]=haproxy
     local missing=() cmd
     for cmd in "${!package_of[@]}"; do
@@ -218,8 +229,44 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # ---------------------------------------------------------------- setup
 
-render() { # render TEMPLATE OUT
-    sed -e "s|@WORK@|$WORK|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" "$1" >"$2"
+render() { # render TEMPLATE OUT: fills in ports, the work dir and, after MODE, plain or TLS settings
+    local nginx_ssl='' nginx_tls haproxy_ssl='' scheme=http gatehouse_listen="http: $PROXY_PORT" gatehouse_tls
+    nginx_tls='# plain HTTP (bench/run.sh --https puts the TLS settings here)'
+    gatehouse_tls=$nginx_tls
+    if [[ $MODE == tls ]]; then
+        nginx_ssl=' ssl'
+        nginx_tls="ssl_certificate $TLS_DIR/cert.pem; ssl_certificate_key $TLS_DIR/key.pem; ssl_protocols TLSv1.3;"
+        haproxy_ssl=" ssl crt $TLS_DIR/cert-and-key.pem ssl-min-ver TLSv1.3"
+        scheme=https
+        gatehouse_listen="http: off, https: $PROXY_PORT"
+        gatehouse_tls="tls: { cert: $TLS_DIR/cert.pem, key: $TLS_DIR/key.pem }"
+    fi
+    sed -e "s|@WORK@|$WORK|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
+        -e "s|@NGINX_SSL@|$nginx_ssl|g" -e "s|@NGINX_TLS@|$nginx_tls|g" \
+        -e "s|@HAPROXY_SSL@|$haproxy_ssl|g" -e "s|@SCHEME@|$scheme|g" \
+        -e "s|@GATEHOUSE_LISTEN@|$gatehouse_listen|g" -e "s|@GATEHOUSE_TLS@|$gatehouse_tls|g" "$1" >"$2"
+}
+
+# setup_tls: once per run, an ECDSA P-256 key and a self-signed certificate for localhost in
+# $WORK/tls, the cert+key PEM HAProxy wants, and the LD_PRELOAD shim that keeps wrk from resuming
+# TLS sessions (bench/wrk-no-resume.c).
+TLS_DIR=
+NO_RESUME_LIB=
+setup_tls() {
+    TLS_DIR=$WORK/tls
+    mkdir -p "$TLS_DIR"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+        -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" >"$TLS_DIR/openssl.log" 2>&1 ||
+        { cat "$TLS_DIR/openssl.log" >&2; die "openssl could not make the test certificate"; }
+    cat "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem" >"$TLS_DIR/cert-and-key.pem"
+    # nginx workers run as nobody when started as root; only the master reads the key, but keep
+    # the dir readable like the rest of the work dir.
+    chmod 755 "$TLS_DIR"
+    log "TLS: ECDSA P-256 self-signed certificate for localhost in $TLS_DIR"
+    NO_RESUME_LIB=$TLS_DIR/wrk-no-resume.so
+    cc -shared -fPIC -O2 -o "$NO_RESUME_LIB" "$BENCH_DIR/wrk-no-resume.c" -ldl >"$TLS_DIR/cc.log" 2>&1 ||
+        { cat "$TLS_DIR/cc.log" >&2; die "could not build $BENCH_DIR/wrk-no-resume.c"; }
 }
 
 # check_config NAME COMMAND...: runs a server's own config check; shows its output when it fails.
@@ -247,18 +294,26 @@ start_origin() {
 
 # check_responses NAME PORT: each size must come back as 200 with the exact body length.
 check_responses() {
-    local name=$1 port=$2 size got
+    local name=$1 port=$2 size got url=http://127.0.0.1:$2 tls=()
+    if [[ $MODE == tls ]]; then
+        # The certificate must verify against the one made for this run, over TLS 1.3.
+        url=https://localhost:$port
+        tls=(--cacert "$TLS_DIR/cert.pem" --tlsv1.3 --resolve "localhost:$port:127.0.0.1")
+    fi
     for size in "${SIZES[@]}"; do
         got=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' --max-time 10 \
-            "http://127.0.0.1:$port/$size" 2>&1 || true)
+            "${tls[@]+"${tls[@]}"}" "$url/$size" 2>&1 || true)
         [[ $got == "200 ${EXPECTED_BYTES[$size]}" ]] ||
-            die "$name: GET /$size answered '$got' (expected: 200 ${EXPECTED_BYTES[$size]})"
+            die "$name ($MODE): GET /$size answered '$got' (expected: 200 ${EXPECTED_BYTES[$size]})"
     done
 }
 
 # start_target NAME: starts the proxy (or nothing, for "direct"); sets TARGET_PID and TARGET_PORT.
 start_target() {
-    local name=$1 logfile=$WORK/$1.log
+    # The TLS start (--https) gets its own config and log files, so --keep shows both.
+    local name=$1 suffix=''
+    [[ $MODE == tls ]] && suffix=-tls
+    local logfile=$WORK/$name$suffix.log
     TARGET_PORT=$PROXY_PORT
     case $name in
         direct)
@@ -267,28 +322,28 @@ start_target() {
             return 0 ;;
         nginx)
             nginx_dirs "$WORK/nginx"
-            render "$CONF_DIR/nginx-proxy.conf" "$WORK/nginx/nginx.conf"
-            check_config nginx "$NGINX" -t -q -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+            render "$CONF_DIR/nginx-proxy.conf" "$WORK/nginx/nginx$suffix.conf"
+            check_config nginx "$NGINX" -t -q -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx$suffix.conf"
             require_port_free "$PROXY_PORT"
             start_bg nginx "$WORK" "$PROXY_CPU" "$logfile" \
-                "$NGINX" -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx.conf"
+                "$NGINX" -p "$WORK/nginx" -e stderr -c "$WORK/nginx/nginx$suffix.conf"
             TARGET_PID=$STARTED_PID
             wait_port nginx "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
         haproxy)
-            render "$CONF_DIR/haproxy.cfg" "$WORK/haproxy.cfg"
-            check_config haproxy "$HAPROXY" -c -f "$WORK/haproxy.cfg"
+            render "$CONF_DIR/haproxy.cfg" "$WORK/haproxy$suffix.cfg"
+            check_config haproxy "$HAPROXY" -c -f "$WORK/haproxy$suffix.cfg"
             require_port_free "$PROXY_PORT"
-            start_bg haproxy "$WORK" "$PROXY_CPU" "$logfile" "$HAPROXY" -db -f "$WORK/haproxy.cfg"
+            start_bg haproxy "$WORK" "$PROXY_CPU" "$logfile" "$HAPROXY" -db -f "$WORK/haproxy$suffix.cfg"
             TARGET_PID=$STARTED_PID
             wait_port haproxy "$TARGET_PID" "$PROXY_PORT" "$START_TIMEOUT" "$logfile" ;;
         gatehouse)
-            render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse.yaml"
+            render "$CONF_DIR/gatehouse.yaml" "$WORK/gatehouse$suffix.yaml"
             require_port_free "$PROXY_PORT"
             log "Gatehouse JVM flags: ${GATEHOUSE_JAVA_OPTS:-(GATEHOUSE_JAVA_OPTS unset: launcher defaults)}"
             # Pinned from the start so the JVM sizes its GC, JIT and event-loop threads for one CPU,
             # as nginx and HAProxy are given one worker / one thread.
             start_bg gatehouse "$REPO_DIR" "$PROXY_CPU" "$logfile" \
-                ./gatehouse run --config "$WORK/gatehouse.yaml"
+                ./gatehouse run --config "$WORK/gatehouse$suffix.yaml"
             TARGET_PID=$STARTED_PID
             wait_port gatehouse "$TARGET_PID" "$PROXY_PORT" "$GATEHOUSE_START_TIMEOUT" "$logfile"
             record_java_command "$TARGET_PID" ;;
@@ -320,19 +375,21 @@ to_ms() {
 }
 
 WRK_PID=
-run_wrk() { # run_wrk DURATION URL OUT
+run_wrk() { # run_wrk DURATION URL OUT [WRK ARGUMENT...]
+    local duration=$1 url=$2 out=$3
+    shift 3
     # In the background and waited for, so that a TERM or Ctrl-C runs the cleanup at once
     # instead of after the measurement (bash defers traps until a foreground child exits).
-    taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$CONNECTIONS" -d"$1" --latency "$2" >"$3" 2>&1 &
+    taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$CONNECTIONS" -d"$duration" --latency "$@" "$url" >"$out" 2>&1 &
     WRK_PID=$!
-    wait "$WRK_PID" || { cat "$3" >&2; die "wrk failed against $2"; }
+    wait "$WRK_PID" || { cat "$out" >&2; die "wrk failed against $url"; }
     WRK_PID=
 }
 
 # measure ORDER NAME ROUND: warm-up then a measured run for each size; one line per size in
 # $WORK/results.tsv, keyed by ORDER (the target's place in the table) and the size's place.
 measure() {
-    local order=$1 name=$2 round=$3 size_index size url out rps p50 p99 errors idle after peak
+    local order=$1 name=$2 round=$3 size_index size url out idle
     idle=$(rss_kib "$TARGET_PID" VmRSS)
     for size_index in "${!SIZES[@]}"; do
         size=${SIZES[$size_index]}
@@ -342,19 +399,53 @@ measure() {
         run_wrk "$WARMUP" "$url" "$out.warmup"
         log "$name /$size: measuring $DURATION, $CONNECTIONS connections"
         run_wrk "$DURATION" "$url" "$out"
-        rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-        p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-        p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-        # Socket errors and non-2xx answers: a fast proxy that fails requests must not look fast.
-        errors=$(awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-                      /Non-2xx or 3xx responses:/ { n += $5 } END { print n + 0 }' "$out")
-        after=$(rss_kib "$TARGET_PID" VmRSS)
-        peak=$(rss_kib "$TARGET_PID" VmHWM)
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$size_index" \
-            "$name" "$size" "${rps:-0}" "$p50" "$p99" "$idle" "$after" "$peak" "$errors" >>"$WORK/results.tsv"
-        { printf '### %s /%s, round %s\n\n```\n' "$name" "$size" "$round"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
-        log "$name /$size round $round: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
+        record "$order" "$size_index" "$name" "$size" "$round" "$idle" "$out"
     done
+}
+
+# measure_tls ORDER NAME ROUND: with the proxy terminating TLS, /small over keep-alive HTTPS,
+# then with "Connection: close" so that every request is a new TCP connection and a full TLS
+# handshake: wrk would resume the session on each reconnect, which the no-resume shim prevents
+# (see bench/wrk-no-resume.c and bench/README.md).
+measure_tls() {
+    local order=$1 name=$2 round=$3 idle index test out
+    local url=https://localhost:$TARGET_PORT/small
+    idle=$(rss_kib "$TARGET_PID" VmRSS)
+    for index in "${!TLS_TESTS[@]}"; do
+        test=${TLS_TESTS[$index]}
+        out=$WORK/wrk-$name-$test-$round.txt
+        log "$name $test: warm-up $WARMUP"
+        if [[ $test == tls-handshake ]]; then
+            LD_PRELOAD=$NO_RESUME_LIB run_wrk "$WARMUP" "$url" "$out.warmup" -H 'Connection: close'
+            log "$name $test: measuring $DURATION, $CONNECTIONS connections"
+            LD_PRELOAD=$NO_RESUME_LIB run_wrk "$DURATION" "$url" "$out" -H 'Connection: close'
+        else
+            run_wrk "$WARMUP" "$url" "$out.warmup"
+            log "$name $test: measuring $DURATION, $CONNECTIONS connections"
+            run_wrk "$DURATION" "$url" "$out"
+        fi
+        record "$order" "$((${#SIZES[@]} + index))" "$name" "$test" "$round" "$idle" "$out"
+    done
+}
+
+# record ORDER INDEX NAME TEST ROUND IDLE WRK_OUTPUT: one line in $WORK/results.tsv, keyed by
+# ORDER (the target's place in the table) and INDEX (the size's or TLS test's place).
+record() {
+    local order=$1 size_index=$2 name=$3 size=$4 round=$5 idle=$6 out=$7 rps p50 p99 errors after peak
+    local label=/$size
+    [[ $size == tls-* ]] && label="/small over HTTPS, $size"
+    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+    # Socket errors and non-2xx answers: a fast proxy that fails requests must not look fast.
+    errors=$(awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+                  /Non-2xx or 3xx responses:/ { n += $5 } END { print n + 0 }' "$out")
+    after=$(rss_kib "$TARGET_PID" VmRSS)
+    peak=$(rss_kib "$TARGET_PID" VmHWM)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$size_index" \
+        "$name" "$size" "${rps:-0}" "$p50" "$p99" "$idle" "$after" "$peak" "$errors" >>"$WORK/results.tsv"
+    { printf '### %s %s, round %s\n\n```\n' "$name" "$label" "$round"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
+    log "$name $label round $round: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
 }
 
 # ---------------------------------------------------------------- report
@@ -403,23 +494,45 @@ report() {
     if ((ROUNDS > 1)); then
         printf -- '- rounds: %s, each proxy restarted every round; a row is the round with the median req/s, spread = half the req/s range over the rounds, errors = all rounds\n' "$ROUNDS"
     fi
+    if ((HTTPS)); then
+        # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
+        printf -- '- HTTPS rows (`--https`): the proxy restarted terminating TLS 1.3 (ECDSA P-256 self-signed cert, made for this run), plain HTTP to the same origin; /small (13 B); "keep-alive" = the same wrk load over https, "new conn" = `-H '"'"'Connection: close'"'"'`, a new TCP connection and full handshake per request (wrk would resume TLS sessions; bench/wrk-no-resume.c, preloaded, stops it), so its req/s is handshakes/s\n'
+    fi
     printf -- '- RSS: summed over the process tree (nginx: master + worker); idle = before any load, after = right after the run, peak = VmHWM\n'
     versions
     summarize >"$WORK/summary.tsv"
-    printf '\n| proxy | size | req/s | spread | p50 ms | p99 ms | RSS idle MiB | RSS after MiB | RSS peak MiB | req/s vs nginx | p99 vs nginx | errors |\n'
-    printf '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n'
-    awk -F'\t' '
+    local header
+    header=$'| proxy | size | req/s | spread | p50 ms | p99 ms | RSS idle MiB | RSS after MiB | RSS peak MiB | req/s vs nginx | p99 vs nginx | errors |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+    printf '\n%s\n' "$header"
+    table small 16k
+    if ((HTTPS)); then
+        printf '\nHTTPS: TLS 1.3 at the proxy, plain HTTP to the origin, /small (13 B); "new conn" req/s = full handshakes/s\n\n%s\n' \
+            "${header/| size |/| test |}"
+        table "${TLS_TESTS[@]}"
+    fi
+    if wants direct; then
+        printf '\n"direct (no proxy)" is wrk straight to the origin: the most the load side can drive; its RSS is the origin'"'"'s.\n'
+    fi
+}
+
+# table KEY...: the summary rows for these sizes or TLS tests, in measuring order (proxy, then
+# size or test), with ratios to nginx's row of the same size or test.
+table() {
+    awk -F'\t' -v keys="$*" '
+        BEGIN {
+            n = split(keys, k, " "); for (i = 1; i <= n; i++) wanted[k[i]] = 1
+            label["small"] = "13 B"; label["16k"] = "16 KiB"
+            label["tls-keepalive"] = "HTTPS keep-alive"; label["tls-handshake"] = "HTTPS new conn (handshake)"
+        }
+        !($2 in wanted) { next }
         NR == FNR { if ($1 == "nginx") { rps[$2] = $3; p99[$2] = $5 } next }
         {
             r = ($2 in rps && rps[$2] > 0) ? sprintf("%.2f", $3 / rps[$2]) : "n/a"
             l = ($2 in p99 && p99[$2] > 0) ? sprintf("%.2f", $5 / p99[$2]) : "n/a"
             printf "| %s | %s | %d | %s | %.2f | %.2f | %.1f | %.1f | %.1f | %s | %s | %d |\n",
-                ($1 == "direct" ? "direct (no proxy)" : $1), ($2 == "small" ? "13 B" : "16 KiB"),
+                ($1 == "direct" ? "direct (no proxy)" : $1), label[$2],
                 $3, $10, $4, $5, $6 / 1024, $7 / 1024, $8 / 1024, r, l, $9
         }' "$WORK/summary.tsv" "$WORK/summary.tsv"
-    if wants direct; then
-        printf '\n"direct (no proxy)" is wrk straight to the origin: the most the load side can drive; its RSS is the origin'"'"'s.\n'
-    fi
 }
 
 # ---------------------------------------------------------------- main
@@ -449,6 +562,7 @@ main() {
     : >"$WORK/raw.md"
 
     log "placement: proxy on CPU $PROXY_CPU; wrk and origin on CPU $LOAD_CPU"
+    ((HTTPS)) && setup_tls
     start_origin
     # Rounds interleave the proxies, so a slow minute on a shared host hits all of them alike.
     local round index target
@@ -456,9 +570,17 @@ main() {
         ((ROUNDS == 1)) || log "round $round of $ROUNDS"
         for index in "${!TARGETS[@]}"; do
             target=${TARGETS[$index]}
+            MODE=plain
             start_target "$target"
             measure "$((index + 1))" "$target" "$round"
             [[ $target == direct ]] || stop_session "$TARGET_PID"
+            # The origin speaks plain HTTP only, so "direct" has no TLS rows.
+            if ((HTTPS)) && [[ $target != direct ]]; then
+                MODE=tls
+                start_target "$target"
+                measure_tls "$((index + 1))" "$target" "$round"
+                stop_session "$TARGET_PID"
+            fi
         done
     done
 
