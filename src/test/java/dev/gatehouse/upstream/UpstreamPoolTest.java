@@ -35,7 +35,7 @@ class UpstreamPoolTest {
         Upstream d = new Upstream("api", targets(weights));
         return new UpstreamPool(new Upstream("api", d.targets(), new Balancing(policy, Balancing.HashOn.CLIENT_IP,
                 Balancing.Sticky.DEFAULT), Optional.empty(), d.passive(), d.retries(), d.queue(), slowStart,
-                d.start(), d.whenUnhealthy()), clock::get);
+                d.start(), d.whenUnhealthy(), d.deregistrationDelay()), clock::get);
     }
 
     private TargetLease pick(UpstreamPool pool, List<TargetState> tried) {
@@ -202,7 +202,7 @@ class UpstreamPoolTest {
         Upstream d = new Upstream("api", List.of(new Target("10.0.0.1", 8080, 100, 1)));
         UpstreamPool pool = new UpstreamPool(new Upstream("api", d.targets(), d.balancing(), Optional.empty(),
                 d.passive(), new Retries(2, 20), new UpstreamQueue(1, Duration.ofSeconds(1)), Duration.ZERO,
-                d.start(), d.whenUnhealthy()), clock::get);
+                d.start(), d.whenUnhealthy(), d.deregistrationDelay()), clock::get);
         TargetLease held = pick(pool, List.of());
         assertThat(pool.select(RequestKey.NONE, List.of())).isInstanceOf(Selection.Busy.class);
         AtomicInteger woken = new AtomicInteger();
