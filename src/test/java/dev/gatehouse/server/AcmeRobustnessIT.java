@@ -10,6 +10,7 @@ import dev.gatehouse.testing.TlsProbe;
 import dev.gatehouse.tls.RenewRequests;
 import java.math.BigInteger;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +54,8 @@ class AcmeRobustnessIT {
         int http = freePort();
         int https = freePort();
         String listen = "{ http: " + http + ", https: " + https + ", address: 127.0.0.1 }";
-        try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort()).start()) {
+        try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort()).start();
+             LogCapture acmeLog = LogCapture.of("dev.gatehouse.acme")) {
             TlsProbe.Trust trust = TlsProbe.trusting(pebble.root());
             try (TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, names), dir)) {
                 long started = System.nanoTime();
@@ -73,6 +76,12 @@ class AcmeRobustnessIT {
                         + " names served with pebble certificates " + took.toMillis() + " ms after start (certificate threads: "
                         + TlsRuntime.CERTIFICATE_THREADS + ")");
                 assertThat(pending).as("names without a pebble certificate after 60 s").isEmpty();
+                assertThat(acmeLog.lines().stream().filter(l -> l.contains(" registered"))
+                        .map(l -> l.replaceAll(".* account=(\\S+) registered.*", "$1")).distinct().toList())
+                        .as("ACME accounts for 50 concurrent first orders").hasSize(1);
+                try (Stream<Path> keys = Files.walk(dir.resolve("data/accounts"))) {
+                    assertThat(keys.filter(Files::isRegularFile).toList()).as("account keys").hasSize(1);
+                }
             }
         }
     }
@@ -87,8 +96,11 @@ class AcmeRobustnessIT {
         String listen = "{ http: " + http + ", https: " + https + ", address: 127.0.0.1 }";
         try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort())
                 .env("PEBBLE_WFE_NONCEREJECT", "30").start();
+             LogCapture acme4jLog = LogCapture.of("org.shredzone.acme4j");
              TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, List.of(name)), dir)) {
             awaitHello(https, name, TlsProbe.trusting(pebble.root()), null, Duration.ofSeconds(30), pebble);
+            assertThat(acme4jLog.lines()).as("acme4j saw badNonce rejections (else this test proves nothing)")
+                    .anyMatch(l -> l.contains("Bad Replay Nonce"));
         }
     }
 
