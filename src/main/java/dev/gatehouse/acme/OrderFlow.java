@@ -127,10 +127,7 @@ final class OrderFlow {
                     log.info("acme ca={} account key known but no account there (CA reset?): registering it", directory);
                 }
             }
-            KeyPair key = existing.orElseGet(() -> p256());
-            if (existing.isEmpty()) {
-                context.accountKeys().save(directory, key); // before registering: a crash must not orphan an account
-            }
+            KeyPair key = existing.isPresent() ? existing.get() : loadOrCreateAccountKey();
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
             context.email().ifPresent(builder::addEmail);
             Optional<Eab> eab = context.settings().eab();
@@ -140,6 +137,24 @@ final class OrderFlow {
                     eab.isPresent() ? " with external account binding" : "");
             return login;
         });
+    }
+
+    /**
+     * The account key, made and saved (before registering: a crash must not orphan an account) when there is none.
+     * One at a time: orders for several names start together on a fresh install, and each making its own key would
+     * register one account per order and keep only the last key. Registering a key that another order registered
+     * meanwhile is harmless: the CA answers with the existing account (RFC 8555 §7.3.1).
+     */
+    private KeyPair loadOrCreateAccountKey() throws AcmeException, IOException {
+        synchronized (context.accountKeys()) {
+            Optional<KeyPair> existing = loadAccountKey();
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            KeyPair key = p256();
+            context.accountKeys().save(directory, key);
+            return key;
+        }
     }
 
     private Optional<KeyPair> loadAccountKey() throws AcmeException {

@@ -67,6 +67,8 @@ public final class Pebble implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private int acmePort;
     private int managementPort;
+    private ProcessBuilder pebbleCommand;
+    private Process pebbleProcess;
 
     private Pebble(Path dir) {
         this.dir = dir;
@@ -214,9 +216,44 @@ public final class Pebble implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().remove("PEBBLE_VA_ALWAYS_VALID"); // challenges must really be answered
         pb.environment().putAll(b.env);
-        processes.add(pb.start());
+        pebbleCommand = pb;
+        pebbleProcess = pb.start();
+        processes.add(pebbleProcess);
         awaitPort(acmePort, "pebble");
         awaitPort(managementPort, "pebble management");
+    }
+
+    /**
+     * Kills pebble (not its DNS) and starts it again on the same ports with the same HTTPS certificate, so
+     * {@link #directory()} and {@link #trustPem()} stay valid; pebble keeps everything in memory, so the new one
+     * knows no accounts, orders or certificates and issues under a new root.
+     */
+    public void restart() throws IOException, InterruptedException {
+        pebbleProcess.destroy();
+        if (!pebbleProcess.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            pebbleProcess.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        processes.remove(pebbleProcess);
+        awaitPortClosed(acmePort);
+        awaitPortClosed(managementPort);
+        pebbleCommand.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pebble.log").toFile()));
+        pebbleProcess = pebbleCommand.start();
+        processes.add(pebbleProcess);
+        awaitPort(acmePort, "pebble (restarted)");
+        awaitPort(managementPort, "pebble management (restarted)");
+    }
+
+    private static void awaitPortClosed(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                Thread.sleep(50);
+            } catch (IOException closed) {
+                return;
+            }
+        }
+        throw new IllegalStateException("127.0.0.1:" + port + " still accepting after " + START_TIMEOUT);
     }
 
     private static Path executable(String name) {
