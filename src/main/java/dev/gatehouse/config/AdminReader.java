@@ -26,8 +26,8 @@ final class AdminReader {
         HostPort hp = HostPort.parse(text, 0);
         if (!isLoopback(hp.host())) {
             throw new IllegalArgumentException("\"" + text + "\" is not a loopback address (expected: like "
-                    + "127.0.0.1:2019 or [::1]:2019; a bearer token for other addresses comes with the operations "
-                    + "issue, until then reach the admin API over SSH or a sidecar)");
+                    + "127.0.0.1:2019 or [::1]:2019; other addresses need a bearer token, which is not available "
+                    + "yet: until then reach the admin API over SSH or a sidecar)");
         }
         return new Admin(hp.host(), hp.port());
     }

@@ -152,7 +152,7 @@ class ConfigLoaderTest {
         List<ConfigError> errors = errors("admin: { listen: \"0.0.0.0:2019\" }\n" + upstreams);
         assertThat(errors).extracting(ConfigError::message).singleElement().asString()
                 .startsWith("admin.listen: \"0.0.0.0:2019\" is not a loopback address")
-                .contains("bearer token", "operations issue");
+                .contains("bearer token", "not available yet");
     }
 
     @Test

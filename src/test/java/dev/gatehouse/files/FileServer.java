@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback HTTP/1.1 server on port 0 whose one handler calls {@link StaticFiles#serve}, with the
- * pipeline the lead's server is expected to build: codec, ChunkedWriteHandler, handler.
+ * pipeline Gatehouse's server builds for it: codec, ChunkedWriteHandler, handler.
  */
 final class FileServer implements AutoCloseable {
 
