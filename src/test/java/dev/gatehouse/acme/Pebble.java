@@ -229,6 +229,12 @@ public final class Pebble implements AutoCloseable {
      * knows no accounts, orders or certificates and issues under a new root.
      */
     public void restart() throws IOException, InterruptedException {
+        stopCa();
+        startCa();
+    }
+
+    /** Kills pebble (not its DNS): the CA is down until {@link #startCa()}. */
+    public void stopCa() throws InterruptedException {
         pebbleProcess.destroy();
         if (!pebbleProcess.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
             pebbleProcess.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -236,6 +242,10 @@ public final class Pebble implements AutoCloseable {
         processes.remove(pebbleProcess);
         awaitPortClosed(acmePort);
         awaitPortClosed(managementPort);
+    }
+
+    /** Starts pebble again on the same ports after {@link #stopCa()}: a new CA with a new root and no accounts. */
+    public void startCa() throws IOException, InterruptedException {
         pebbleCommand.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pebble.log").toFile()));
         pebbleProcess = pebbleCommand.start();
         processes.add(pebbleProcess);

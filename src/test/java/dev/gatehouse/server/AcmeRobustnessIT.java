@@ -132,6 +132,39 @@ class AcmeRobustnessIT {
         }
     }
 
+    @Test
+    void aRenewalWhileTheCaIsDownKeepsTheOldCertificateAndSucceedsOnceItIsBack() throws Exception {
+        String name = "down.test";
+        int http = freePort();
+        int https = freePort();
+        String listen = "{ http: " + http + ", https: " + https + ", address: 127.0.0.1 }";
+        FileStorage storage = new FileStorage(dir.resolve("data"));
+        try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort()).start();
+             TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, List.of(name)), dir)) {
+            X509Certificate oldRoot = pebble.root();
+            BigInteger first = awaitHello(https, name, TlsProbe.trusting(oldRoot), null, Duration.ofSeconds(20), pebble);
+
+            pebble.stopCa();
+            RenewRequests.request(storage, name);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (storage.loadMeta(name).flatMap(m -> m.lastError()).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(storage.loadMeta(name).flatMap(m -> m.lastError())).as("the failed renewal is recorded")
+                    .isPresent();
+            try (TlsProbe probe = TlsProbe.connect(https, name, TlsProbe.trusting(oldRoot))) {
+                assertThat(probe.leaf().getSerialNumber()).as("the old certificate is still served").isEqualTo(first);
+            }
+
+            pebble.startCa();
+            RenewRequests.request(storage, name);
+            BigInteger renewed = awaitHello(https, name, TlsProbe.trusting(pebble.root()), first,
+                    Duration.ofSeconds(30), pebble);
+            assertThat(renewed).isNotEqualTo(first);
+            assertThat(storage.loadMeta(name).flatMap(m -> m.lastError())).as("the error is cleared").isEmpty();
+        }
+    }
+
     private static boolean servesHello(int port, String name, TlsProbe.Trust trust) {
         try (TlsProbe probe = TlsProbe.connect(port, name, trust)) {
             return probe.get(name, "/").body().equals("hello");
