@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -17,47 +18,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
-/** Netty side of the admin API: one aggregated request in, one response out (the request is released here). */
+/**
+ * Netty side of the admin API: one aggregated request in, one response out. The request is copied and released
+ * here; the router runs on {@code worker} (it reads storage and config files, which must not block an event loop)
+ * and the response is written back on the channel's event loop. One worker thread keeps pipelined requests in order.
+ */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
     private final AdminRouter router;
+    private final Executor worker;
 
-    AdminHandler(AdminRouter router) {
+    AdminHandler(AdminRouter router, Executor worker) {
         this.router = router;
+        this.worker = worker;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        AdminRouter.Reply reply;
         if (req.decoderResult().isFailure()) {
-            keepAlive = false;
-            reply = AdminRouter.Reply.of(Problem.badRequest("malformed HTTP request: " + req.decoderResult().cause()));
-        } else {
-            reply = router.handle(req.method().name(), req.uri(), req.content().toString(StandardCharsets.UTF_8));
+            write(ctx, Reply.of(Problem.badRequest("malformed HTTP request: " + req.decoderResult().cause())), false);
+            return;
         }
-        // Changes and refusals are logged; successful reads are not.
-        if (reply.status() >= 300 || !req.method().name().equals("GET")) {
-            log.info("admin {} {}: {}", req.method(), req.uri(), reply.status());
+        HttpHeaders h = req.headers();
+        AdminRequest request = new AdminRequest(req.method().name(), req.uri(),
+                req.content().toString(StandardCharsets.UTF_8),
+                Optional.ofNullable(h.get(HttpHeaderNames.AUTHORIZATION)), Optional.ofNullable(h.get(HttpHeaderNames.HOST)),
+                Optional.ofNullable(h.get(HttpHeaderNames.ORIGIN)));
+        try {
+            worker.execute(() -> {
+                Reply reply = router.handle(request);
+                // Changes and refusals are logged; successful reads are not.
+                if (reply.status() >= 300 || !request.method().equals("GET")) {
+                    log.info("admin {} {}: {}", request.method(), request.uri(), reply.status());
+                }
+                ctx.channel().eventLoop().execute(() -> write(ctx, reply, keepAlive));
+            });
+        } catch (RejectedExecutionException e) {
+            ctx.close(); // the admin listener is closing
         }
-        write(ctx, reply, keepAlive);
     }
 
-    private static void write(ChannelHandlerContext ctx, AdminRouter.Reply reply, boolean keepAlive) {
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+    private static void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(body));
+                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        List<String> allow = reply.allow();
-        if (!allow.isEmpty()) {
-            res.headers().set(HttpHeaderNames.ALLOW, String.join(", ", allow));
-        }
+        reply.headers().forEach(res.headers()::set);
         if (!keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -1,7 +1,6 @@
 package dev.gatehouse.admin;
 
 import dev.gatehouse.config.Admin;
-import dev.gatehouse.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -15,13 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The admin listener ({@code admin: { listen: ... }}): a small HTTP/1.1 server on a one-thread event loop of its
- * own, serving {@link AdminRouter}. Loopback only for now.
+ * own, serving {@link AdminRouter} (whose work runs on one worker thread of its own), with a bearer token when the
+ * config sets one. While it runs, the latest WARN and ERROR log events are kept for the dashboard.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -32,21 +35,31 @@ public final class AdminServer implements AutoCloseable {
     private final Admin config;
     private final Supplier<EventLoopGroup> groups;
     private final Class<? extends ServerChannel> channelType;
-    private final AdminHandler handler;
+    private final RunningInstance instance;
+    private final RecentErrors errors = new RecentErrors(RecentErrors.CAPACITY);
+    private ExecutorService worker;
     private EventLoopGroup group;
     private Channel listener;
     private int port = -1;
 
-    public AdminServer(Admin config, Upstreams upstreams, Supplier<EventLoopGroup> groups,
+    public AdminServer(Admin config, RunningInstance instance, Supplier<EventLoopGroup> groups,
                        Class<? extends ServerChannel> channelType) {
         this.config = Objects.requireNonNull(config, "config");
+        this.instance = Objects.requireNonNull(instance, "instance");
         this.groups = groups;
         this.channelType = channelType;
-        this.handler = new AdminHandler(new AdminRouter(upstreams));
     }
 
     /** Binds the listener; throws when the address cannot be bound. */
     public void start() throws InterruptedException {
+        errors.attach();
+        worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gatehouse-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        AdminHandler handler = new AdminHandler(new AdminRouter(instance, new AdminAccess(config.token()), errors,
+                this::port, Clock.systemUTC()), worker);
         group = groups.get();
         listener = new ServerBootstrap()
                 .group(group)
@@ -60,7 +73,8 @@ public final class AdminServer implements AutoCloseable {
                 })
                 .bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
         port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.info("admin API listening on {}:{}", config.host(), port);
+        log.info("admin API and dashboard listening on http://{}:{}/{}", config.host().indexOf(':') >= 0
+                ? "[" + config.host() + "]" : config.host(), port, config.token().isPresent() ? " (token required)" : "");
     }
 
     /** The bound port (useful when the config asked for port 0), or -1 before {@link #start()}. */
@@ -78,5 +92,10 @@ public final class AdminServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
+        if (worker != null) {
+            worker.shutdownNow();
+            worker = null;
+        }
+        errors.detach();
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.admin;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,14 +9,15 @@ import java.util.Optional;
 
 /**
  * Just enough JSON for the admin API: a writer for maps, lists, strings, numbers, booleans and {@code Optional}s
- * (empty writes {@code null}), and a parser for flat objects whose values are strings or numbers.
+ * (empty writes {@code null}), a parser for the flat request bodies (values are strings or numbers), and a parser for
+ * any document, for the command line reading the API's answers.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
     /** Writes {@code value} as JSON. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
@@ -86,15 +88,85 @@ final class Json {
      * @throws IllegalArgumentException saying what was expected where
      */
     static Map<String, Object> parseFlatObject(String text) {
-        return new Parser(text).object();
+        Parser p = new Parser(text, false);
+        Map<String, Object> out = p.object();
+        p.end();
+        return out;
+    }
+
+    /**
+     * Parses any JSON document: objects come back as {@code Map<String, Object>} (in document order), arrays as
+     * {@code List<Object>}, strings as {@link String}, numbers as {@link BigDecimal}, then {@link Boolean} and null.
+     *
+     * @throws IllegalArgumentException saying what was expected where
+     */
+    public static Object parse(String text) {
+        Parser p = new Parser(text, true);
+        p.skipSpace();
+        Object out = p.value("a JSON value");
+        p.end();
+        return out;
     }
 
     private static final class Parser {
         private final String s;
+        /** Whether values may be objects, arrays, booleans and null (request bodies allow strings and numbers). */
+        private final boolean any;
         private int i;
 
-        Parser(String s) {
+        Parser(String s, boolean any) {
             this.s = s;
+            this.any = any;
+        }
+
+        Object value(String what) {
+            char c = peek(what);
+            if (c == '"') {
+                return string();
+            }
+            if (any && c == '{') {
+                return object();
+            }
+            if (any && c == '[') {
+                return array();
+            }
+            if (any && (c == 't' || c == 'f' || c == 'n')) {
+                for (String word : new String[] {"true", "false", "null"}) {
+                    if (s.startsWith(word, i)) {
+                        i += word.length();
+                        return word.equals("null") ? null : Boolean.valueOf(word);
+                    }
+                }
+            }
+            return number(what);
+        }
+
+        private List<Object> array() {
+            List<Object> out = new ArrayList<>();
+            expect('[', "'['");
+            skipSpace();
+            if (peek("a value or ']'") == ']') {
+                i++;
+                return out;
+            }
+            while (true) {
+                skipSpace();
+                out.add(value("a value"));
+                skipSpace();
+                if (i < s.length() && s.charAt(i) == ',') {
+                    i++;
+                } else {
+                    expect(']', "',' or ']'");
+                    return out;
+                }
+            }
+        }
+
+        void end() {
+            skipSpace();
+            if (i < s.length()) {
+                throw error("the end of the body after the " + (any ? "value" : "object"));
+            }
         }
 
         Map<String, Object> object() {
@@ -111,7 +183,9 @@ final class Json {
                     skipSpace();
                     expect(':', "':' after \"" + key + "\"");
                     skipSpace();
-                    Object value = peek("a value for \"" + key + "\"") == '"' ? string() : number(key);
+                    Object value = any ? value("a value for \"" + key + "\"")
+                            : peek("a value for \"" + key + "\"") == '"' ? string()
+                            : number("a string or a number as the value of \"" + key + "\"");
                     if (out.put(key, value) != null) {
                         throw new IllegalArgumentException("\"" + key + "\" is given twice");
                     }
@@ -123,10 +197,6 @@ final class Json {
                         break;
                     }
                 }
-            }
-            skipSpace();
-            if (i < s.length()) {
-                throw error("the end of the body after the object");
             }
             return out;
         }
@@ -175,7 +245,7 @@ final class Json {
             }
         }
 
-        private BigDecimal number(String key) {
+        private BigDecimal number(String what) {
             int start = i;
             while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
                 i++;
@@ -184,7 +254,7 @@ final class Json {
                 return new BigDecimal(s.substring(start, i));
             } catch (NumberFormatException e) {
                 i = start;
-                throw error("a string or a number as the value of \"" + key + "\"");
+                throw error(what);
             }
         }
 
@@ -202,7 +272,7 @@ final class Json {
             i++;
         }
 
-        private void skipSpace() {
+        void skipSpace() {
             while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
                 i++;
             }

@@ -1,13 +1,16 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.admin.AdminClient;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
+import dev.gatehouse.tls.CertificateInventory;
 import dev.gatehouse.tls.RenewRequests;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,13 +24,15 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@code gatehouse certs renew NAME}: asks the running instance that shares the storage directory to renew NAME now
- * (a marker file it picks up within about 2 s), and with {@code --wait} watches the stored meta data for the outcome.
+ * {@code gatehouse certs renew NAME}: asks the running instance to renew NAME now, through its admin API when it
+ * answers, else through a marker file in the shared storage directory (picked up within about 2 s); with
+ * {@code --wait} watches the stored meta data for the outcome.
  */
 @Command(name = "renew", mixinStandardHelpOptions = true, description = "Ask the running Gatehouse to renew a site's certificate now.",
-        footer = {"", "Leaves a request in the storage directory; a running Gatehouse using the same storage picks "
-                + "it up within about 2 seconds. Nothing happens until one runs. Exit 1 when NAME is not a site, or "
-                + "with --wait when the renewal failed or no outcome was seen in time."})
+        footer = {"", "Asks the running Gatehouse through its admin API when the config has one (or --admin URL is "
+                + "given); otherwise leaves a request in the storage directory, which a running Gatehouse using the "
+                + "same storage picks up within about 2 seconds (nothing happens until one runs). Exit 1 when NAME is "
+                + "not a site, or with --wait when the renewal failed or no outcome was seen in time."})
 final class CertsRenewCommand extends ConfigCommand {
     static final Duration POLL = Duration.ofMillis(250);
 
@@ -37,6 +42,9 @@ final class CertsRenewCommand extends ConfigCommand {
     @Option(names = "--wait", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "60",
             description = "wait up to SECONDS (default when given without a value: ${FALLBACK-VALUE}) for the outcome")
     Integer waitSeconds;
+
+    @Mixin
+    AdminOptions admin;
 
     @Override
     int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
@@ -55,10 +63,39 @@ final class CertsRenewCommand extends ConfigCommand {
         }
         FileStorage storage = ConfigOption.storage(cfg);
         Optional<CertificateMeta> before;
+        try {
+            before = storage.loadMeta(host);
+        } catch (StorageException e) {
+            err.println("certs renew: " + e.getMessage());
+            return 1;
+        }
+        Optional<AdminClient> client = admin.client(cfg.admin());
+        if (client.isPresent()) {
+            try {
+                AdminClient.Response r = client.get().post("certificates/" + host + "/renew");
+                if (!r.ok()) {
+                    err.println("certs renew: " + AdminOptions.refusal(r));
+                    return 1;
+                }
+                out.printf("%s: renewal started by the running Gatehouse (%s)%n", host, client.get().base());
+                if (waitSeconds == null) {
+                    out.println("See the outcome with: gatehouse certs");
+                    return 0;
+                }
+                out.flush();
+                return await(storage, host, Optional.empty(), before, Duration.ofSeconds(Math.max(0, waitSeconds)),
+                        out, err);
+            } catch (IOException e) {
+                if (admin.admin != null || !(e instanceof AdminClient.UnreachableException)) {
+                    err.println("certs renew: " + e.getMessage());
+                    return 1;
+                }
+                // Not running: leave the request in storage for when it runs.
+            }
+        }
         Path marker;
         try {
             storage.open();
-            before = storage.loadMeta(host);
             marker = RenewRequests.request(storage, host);
         } catch (IOException e) {
             err.println("certs renew: " + e.getMessage());
@@ -71,11 +108,13 @@ final class CertsRenewCommand extends ConfigCommand {
             return 0;
         }
         out.flush();
-        return await(storage, host, marker, before, Duration.ofSeconds(Math.max(0, waitSeconds)), out, err);
+        return await(storage, host, Optional.of(marker), before, Duration.ofSeconds(Math.max(0, waitSeconds)), out,
+                err);
     }
 
     /** Polls the meta data until its last attempt moves past the one seen before the request. */
-    private int await(FileStorage storage, String host, Path marker, Optional<CertificateMeta> before, Duration limit,
+    private int await(FileStorage storage, String host, Optional<Path> marker, Optional<CertificateMeta> before,
+                      Duration limit,
                       PrintWriter out, PrintWriter err) throws InterruptedException {
         Optional<Instant> attemptBefore = before.flatMap(CertificateMeta::lastAttempt);
         Instant deadline = Instant.now().plus(limit);
@@ -95,12 +134,12 @@ final class CertsRenewCommand extends ConfigCommand {
                     return 1;
                 }
                 out.printf("%s: renewed by %s, valid until %s%n", host,
-                        meta.issuer().map(CertificateTable::commonName).orElse(meta.source().key()),
+                        meta.issuer().map(CertificateInventory::commonName).orElse(meta.source().key()),
                         meta.notAfter().map(Instant::toString).orElse("?"));
                 return 0;
             }
             if (!Instant.now().isBefore(deadline)) {
-                if (Files.exists(marker)) {
+                if (marker.isPresent() && Files.exists(marker.get())) {
                     err.printf("%s: no running Gatehouse picked up the request within %ds (is one running with "
                             + "storage %s?); the request stays and is served when one starts%n", host,
                             limit.toSeconds(), storage.root());

@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
+import dev.gatehouse.tls.CertificateInventory;
 import dev.gatehouse.tls.LocalCa;
 import dev.gatehouse.tls.SystemTrust;
 import dev.gatehouse.tls.SystemTrustException;
@@ -51,7 +52,7 @@ final class TrustCommand extends ConfigCommand {
             err.println("trust: " + e.getMessage());
             return 1;
         }
-        String name = CertificateTable.commonName(ca.root().leaf().getSubjectX500Principal().getName());
+        String name = CertificateInventory.commonName(ca.root().leaf().getSubjectX500Principal().getName());
         if (export != null) {
             return export(ca.rootPem(), name, out, err);
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -33,6 +34,10 @@ public final class ConfigLoader {
      * @throws ConfigException with every error found; an unreadable file gives one error at 1:1
      */
     public static GatehouseConfig load(Path file) throws ConfigException {
+        return parse(read(file), file);
+    }
+
+    private static String read(Path file) throws ConfigException {
         Objects.requireNonNull(file, "file");
         String text;
         try {
@@ -46,7 +51,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw unreadable(file, e.getMessage());
         }
-        return parse(text, file);
+        return text;
     }
 
     /**
@@ -55,6 +60,11 @@ public final class ConfigLoader {
      * @throws ConfigException with every error found, in file order
      */
     public static GatehouseConfig parse(String yaml, Path source) throws ConfigException {
+        return parse(yaml, source, AdminReader.systemEnv());
+    }
+
+    /** {@link #parse(String, Path)} with the environment given (tests). */
+    static GatehouseConfig parse(String yaml, Path source, Function<String, String> env) throws ConfigException {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(source, "source");
         Problems problems = new Problems(source);
@@ -70,13 +80,40 @@ public final class ConfigLoader {
                     + YamlNodes.describe(root.get()));
         } else {
             ConfigValidator validator = new ConfigValidator(problems);
-            GatehouseConfig config = new ConfigReader(source, problems, validator).read(mapping);
+            GatehouseConfig config = new ConfigReader(source, problems, validator, env).read(mapping);
             validator.validate(config);
             if (problems.isEmpty()) {
                 return config;
             }
         }
         throw new ConfigException(problems.sorted());
+    }
+
+    /**
+     * Only the {@code admin:} section of a file, for commands that talk to a running instance: they must work while
+     * the rest of the file is being edited (that is when one runs {@code gatehouse reload}).
+     *
+     * @return empty when the file has no admin section
+     * @throws ConfigException when the file cannot be read or parsed as YAML, or the admin section has errors
+     */
+    public static Optional<Admin> loadAdmin(Path file) throws ConfigException {
+        Problems problems = new Problems(file);
+        Optional<Node> root = compose(read(file), file, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.sorted());
+        }
+        if (root.isEmpty() || !(root.get() instanceof MappingNode mapping)) {
+            return Optional.empty();
+        }
+        // Errors elsewhere in the file are not this reader's business: they go to a throwaway list.
+        Problems elsewhere = new Problems(file);
+        YamlMap map = YamlMap.fields(mapping, "", ConfigReader.ROOT_KEYS, elsewhere).orElseThrow();
+        Optional<Admin> admin = new ConfigReader(file, problems, new ConfigValidator(elsewhere),
+                AdminReader.systemEnv()).adminReader().read(map);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.sorted());
+        }
+        return admin;
     }
 
     private static Optional<Node> compose(String yaml, Path source, Problems problems) {

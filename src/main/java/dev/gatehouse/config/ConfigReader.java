@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -30,14 +31,17 @@ final class ConfigReader {
     private final Problems problems;
     private final Values values;
     private final ConfigValidator validator;
+    private final Function<String, String> env;
 
-    ConfigReader(Path source, Problems problems, ConfigValidator validator) {
+    /** @param env environment lookup (null for unset), for settings read from the environment */
+    ConfigReader(Path source, Problems problems, ConfigValidator validator, Function<String, String> env) {
         this.source = source;
         Path parent = source.toAbsolutePath().getParent();
         this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
         this.problems = problems;
         this.values = new Values(problems);
         this.validator = validator;
+        this.env = env;
     }
 
     GatehouseConfig read(MappingNode root) {
@@ -46,7 +50,7 @@ final class ConfigReader {
         Optional<String> defaultSite = values.string(map, "default_site").map(s -> s.toLowerCase(Locale.ROOT));
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
-        Optional<Admin> admin = new AdminReader(values).read(map);
+        Optional<Admin> admin = adminReader().read(map);
         return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
                 new SiteReader(values, validator, baseDir).read(map, root),
                 defaultSite,
@@ -57,6 +61,10 @@ final class ConfigReader {
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
                 admin);
+    }
+
+    AdminReader adminReader() {
+        return new AdminReader(values, baseDir, env);
     }
 
     /** A fixed-key section; absent or malformed reads as empty so every field takes its default. */

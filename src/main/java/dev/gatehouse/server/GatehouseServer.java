@@ -1,7 +1,11 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.config.ConfigError;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
@@ -54,7 +58,7 @@ public final class GatehouseServer implements AutoCloseable {
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
-        this.admin = config.admin().map(a -> new AdminServer(a, upstreams, () -> transport.newGroup(1),
+        this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
         state.routing(compile(config, connections, upstreams, state));
         boolean httpOn = config.listen().http().isPresent();
@@ -81,6 +85,10 @@ public final class GatehouseServer implements AutoCloseable {
         workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
         try {
             upstreams.start();
+            // First, so that errors while loading certificates already show on the dashboard.
+            if (admin.isPresent()) {
+                admin.get().start();
+            }
             if (tls.isPresent()) {
                 tls.get().load();
                 Channel ch = bind(config.listen().https().getAsInt(),
@@ -94,9 +102,6 @@ public final class GatehouseServer implements AutoCloseable {
                 httpPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
                         transport.name());
-            }
-            if (admin.isPresent()) {
-                admin.get().start();
             }
             tls.ifPresent(TlsRuntime::start);
         } catch (RuntimeException | InterruptedException | IOException e) {
@@ -122,6 +127,29 @@ public final class GatehouseServer implements AutoCloseable {
     /** The upstream pools, for the admin API and tests. */
     public Upstreams upstreams() {
         return upstreams;
+    }
+
+    /**
+     * Validates the config file without applying it: a placeholder so the admin API and CLI have their reload to
+     * call; replaced by the real reload.
+     */
+    public ReloadResult reload() {
+        try {
+            ConfigLoader.load(config.source());
+            return ReloadResult.applied(List.of());
+        } catch (ConfigException e) {
+            return ReloadResult.refused(e.errors().stream().map(ConfigError::format).toList());
+        }
+    }
+
+    /** The config serving now. */
+    GatehouseConfig currentConfig() {
+        return state.routing().config();
+    }
+
+    /** Certificates and HTTPS, when the https listener is on. */
+    Optional<TlsRuntime> tlsRuntime() {
+        return tls;
     }
 
     /** The bound admin API port, or -1 when there is no admin listener. */

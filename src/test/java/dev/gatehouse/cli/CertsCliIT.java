@@ -4,6 +4,7 @@ import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.JarProcess;
+import dev.gatehouse.tls.CertificateInventory;
 import dev.gatehouse.tls.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class CertsCliIT {
         List<String> lines = r.out.lines().toList();
         assertThat(lines.get(0)).isEqualTo("storage: " + storage.root());
         assertThat(lines.get(1)).matches("NAME +SOURCE +ISSUER +NOT AFTER +NEXT RENEWAL +LAST ERROR");
-        String caName = CertificateTable.commonName(ca.root().leaf().getSubjectX500Principal().getName());
+        String caName = CertificateInventory.commonName(ca.root().leaf().getSubjectX500Principal().getName());
         assertThat(lines.get(2)).startsWith("example.com ").contains(" certbot ", " " + CertbotTree.ISSUER + " ",
                 "(89 days)").endsWith(" -");
         assertThat(lines.get(3)).startsWith("www.example.com ").contains(" acme ")

@@ -151,8 +151,8 @@ class ConfigLoaderTest {
                 .contains(new Admin("localhost", 2019));
         List<ConfigError> errors = errors("admin: { listen: \"0.0.0.0:2019\" }\n" + upstreams);
         assertThat(errors).extracting(ConfigError::message).singleElement().asString()
-                .startsWith("admin.listen: \"0.0.0.0:2019\" is not a loopback address")
-                .contains("bearer token", "not available yet");
+                .startsWith("admin.listen: \"0.0.0.0:2019\" is not a loopback address, so the admin API needs a token")
+                .contains("token_env: GATEHOUSE_ADMIN_TOKEN", "127.0.0.1:2019");
     }
 
     @Test
