@@ -82,7 +82,7 @@ final class AdminReader {
                 t -> switch (entry.key()) {
                     case "token_env" -> fromEnv(t);
                     case "token_file" -> fromFile(t);
-                    default -> checked(t, "the token");
+                    default -> checked(t, "the config");
                 }));
     }
 
@@ -107,8 +107,8 @@ final class AdminReader {
 
     private static String checked(String token, String where) {
         if (token.length() < Admin.MIN_TOKEN_LENGTH || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException(where + " holds " + (token.length() < Admin.MIN_TOKEN_LENGTH
-                    ? "a token of " + token.length() + " characters" : "a token with spaces or non-ASCII characters")
+            throw new IllegalArgumentException("the token from " + where + (token.length() < Admin.MIN_TOKEN_LENGTH
+                    ? " is only " + token.length() + " characters long" : " has spaces or non-ASCII characters")
                     + " (" + TOKEN_EXPECTED + ")");
         }
         return token;

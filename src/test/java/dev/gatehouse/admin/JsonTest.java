@@ -43,4 +43,16 @@ class JsonTest {
         assertThatThrownBy(() -> Json.parseFlatObject("{\"a\": 1, \"a\": 2}")).hasMessageContaining("twice");
         assertThatThrownBy(() -> Json.parseFlatObject("{} x")).hasMessageContaining("the end of the body");
     }
+
+    @Test
+    void parsesAnyDocumentForTheCommandLine() {
+        Object doc = Json.parse(" {\"a\": [1, \"x\", true, null, {\"b\": false}], \"c\": {}, \"d\": []} ");
+        assertThat(doc).isEqualTo(Map.of("a", java.util.Arrays.asList(new BigDecimal("1"), "x", true, null,
+                Map.of("b", false)), "c", Map.of(), "d", List.of()));
+        assertThat(Json.parse("\"text\"")).isEqualTo("text");
+        assertThat(Json.parse(Json.write(Map.of("k", List.of(1, "v"))))).isEqualTo(Map.of("k",
+                List.of(new BigDecimal("1"), "v")));
+        assertThatThrownBy(() -> Json.parse("[1, 2")).hasMessageContaining("expected ',' or ']'");
+        assertThatThrownBy(() -> Json.parse("{} {}")).hasMessageContaining("the end of the body after the value");
+    }
 }

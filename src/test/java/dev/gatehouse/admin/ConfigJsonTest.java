@@ -1,0 +1,49 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.config.GatehouseConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigJsonTest {
+
+    @Test
+    void writesTheConfigWithSecretsRedacted() throws Exception {
+        GatehouseConfig config = ConfigLoader.parse("""
+                acme: { eab: { key_id: kid-1, hmac_key: c2VjcmV0LW1hYy1rZXk } }
+                admin: { listen: "0.0.0.0:2019", token: the-admin-token-0123456789 }
+                sites:
+                  api.example.com:
+                    hsts: 365d
+                    http: https-only
+                    routes:
+                      - { path: /ws/*, methods: [POST, GET], upstream: api }
+                      - respond: { status: 204 }
+                upstreams:
+                  api: { targets: [127.0.0.1:8080], policy: least_requests, slow_start: 1500ms }
+                """, Path.of("/etc/gatehouse/gatehouse.yaml"));
+
+        String json = Json.write(ConfigJson.of(config));
+
+        assertThat(json).doesNotContain("c2VjcmV0LW1hYy1rZXk", "the-admin-token-0123456789")
+                .contains("\"hmac_key\":\"[redacted]\"", "\"token\":\"[redacted]\"", "\"key_id\":\"kid-1\"")
+                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443}")
+                .contains("\"hsts\":{\"max_age\":\"365d\"", "\"http\":\"https-only\"")
+                .contains("\"match\":{\"path\":\"/ws/*\",\"methods\":[\"GET\",\"POST\"]")
+                .contains("\"action\":{\"type\":\"proxy\",\"upstream\":\"api\"}", "\"tls\":{\"type\":\"auto\"}")
+                .contains("\"policy\":\"least_requests\"", "\"slow_start\":\"1500ms\"", "\"default_site\":null");
+    }
+
+    @Test
+    void durationsReadLikeTheConfig() {
+        assertThat(ConfigJson.duration(Duration.ofDays(365))).isEqualTo("365d");
+        assertThat(ConfigJson.duration(Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(ConfigJson.duration(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(ConfigJson.duration(Duration.ofMillis(500))).isEqualTo("500ms");
+        assertThat(ConfigJson.duration(Duration.ZERO)).isEqualTo("0s");
+    }
+}
