@@ -53,7 +53,7 @@ final class CertificatesEndpoint {
             throw Problem.conflict(s.name() + " serves your own certificate files, which Gatehouse reloads when they "
                     + "change: there is nothing to renew").failure();
         }
-        if (!instance.renew(siteName(s.name()))) {
+        if (!instance.renew(s.name())) {
             throw Problem.conflict("HTTPS is off (listen: https: off): no certificates are managed").failure();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -61,12 +61,6 @@ final class CertificatesEndpoint {
         out.put("renewal", "started");
         out.put("detail", "see GET /certificates for the outcome (last_attempt and last_error)");
         return Reply.json(202, out);
-    }
-
-    /** The site's host as the config writes it (renewals are keyed by it). */
-    private String siteName(String name) {
-        return instance.config().sites().values().stream().map(site -> site.host())
-                .filter(h -> h.equalsIgnoreCase(name)).findFirst().orElse(name);
     }
 
     List<CertificateStatus> statuses() {
