@@ -58,7 +58,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 if (reply.status() >= 300 || !request.method().equals("GET")) {
                     log.info("admin {} {}: {}", request.method(), request.uri(), reply.status());
                 }
-                ctx.channel().eventLoop().execute(() -> write(ctx, reply, keepAlive));
+                try {
+                    ctx.channel().eventLoop().execute(() -> write(ctx, reply, keepAlive));
+                } catch (RejectedExecutionException e) {
+                    // The listener closed while the request was answered: nobody to write to.
+                }
             });
         } catch (RejectedExecutionException e) {
             ctx.close(); // the admin listener is closing

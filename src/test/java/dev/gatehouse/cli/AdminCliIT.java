@@ -162,4 +162,27 @@ class AdminCliIT {
         assertThat(r.exit).as(r.toString()).isZero();
         assertThat(r.out).startsWith("storage: " + dir.resolve("data")).contains("app.localhost", "none yet");
     }
+
+    @Test
+    void theJarAsksTheInstanceOfTheGatehouseYamlInTheWorkingDirectory() throws Exception {
+        int admin = JarProcess.freePort();
+        Files.writeString(config(), """
+                listen: { http: %d, https: off, address: 127.0.0.1 }
+                admin: { listen: "127.0.0.1:%d" }
+                sites:
+                  example.test: { respond: 204 }
+                """.formatted(JarProcess.freePort(), admin));
+        try (JarProcess server = JarProcess.start(dir, "run")) {
+            server.awaitListening(admin, java.time.Duration.ofSeconds(30));
+
+            try (JarProcess status = JarProcess.start(dir, "status")) {
+                assertThat(status.waitFor(java.time.Duration.ofSeconds(30))).as(status.stderr()).isZero();
+                assertThat(status.stdout()).contains("admin:        http://127.0.0.1:" + admin + "/", "sites:        1");
+            }
+            try (JarProcess reload = JarProcess.start(dir, "reload")) {
+                assertThat(reload.waitFor(java.time.Duration.ofSeconds(30))).as(reload.stderr()).isZero();
+                assertThat(reload.stdout()).startsWith("reloaded: ");
+            }
+        }
+    }
 }

@@ -124,7 +124,9 @@ class CliIT {
         try (JarProcess p = JarProcess.start(dir, "--help")) {
             assertThat(p.waitFor(LIMIT)).isZero();
             assertThat(p.stdout()).contains("Usage: gatehouse").containsPattern("(?m)^\\s+run\\s+\\S")
-                    .containsPattern("(?m)^\\s+validate\\s+\\S");
+                    .containsPattern("(?m)^\\s+validate\\s+\\S")
+                    .containsPattern("(?m)^\\s+status\\s+Show what the running Gatehouse is doing")
+                    .containsPattern("(?m)^\\s+reload\\s+Make the running Gatehouse read its config file again");
         }
     }
 
