@@ -12,12 +12,12 @@ import java.util.Optional;
  * (empty writes {@code null}), a parser for the flat request bodies (values are strings or numbers), and a parser for
  * any document, for the command line reading the API's answers.
  */
-public final class Json {
+final class Json {
     private Json() {
     }
 
     /** Writes {@code value} as JSON. */
-    public static String write(Object value) {
+    static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
@@ -100,7 +100,7 @@ public final class Json {
      *
      * @throws IllegalArgumentException saying what was expected where
      */
-    public static Object parse(String text) {
+    static Object parse(String text) {
         Parser p = new Parser(text, true);
         p.skipSpace();
         Object out = p.value("a JSON value");

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -71,28 +72,42 @@ final class CertsRenewCommand extends ConfigCommand {
         }
         Optional<AdminClient> client = admin.client(cfg.admin());
         if (client.isPresent()) {
-            try {
-                AdminClient.Response r = client.get().post("certificates/" + host + "/renew");
-                if (!r.ok()) {
-                    err.println("certs renew: " + AdminOptions.refusal(r));
-                    return 1;
-                }
-                out.printf("%s: renewal started by the running Gatehouse (%s)%n", host, client.get().base());
-                if (waitSeconds == null) {
-                    out.println("See the outcome with: gatehouse certs");
-                    return 0;
-                }
-                out.flush();
-                return await(storage, host, Optional.empty(), before, Duration.ofSeconds(Math.max(0, waitSeconds)),
-                        out, err);
-            } catch (IOException e) {
-                if (admin.admin != null || !(e instanceof AdminClient.UnreachableException)) {
-                    err.println("certs renew: " + e.getMessage());
-                    return 1;
-                }
-                // Not running: leave the request in storage for when it runs.
+            OptionalInt done = viaAdmin(client.get(), storage, host, before, out, err);
+            if (done.isPresent()) {
+                return done.getAsInt();
             }
         }
+        return viaStorage(storage, host, before, out, err);
+    }
+
+    /** {@code POST /certificates/NAME/renew}; empty when no instance answers and the request should go to storage. */
+    private OptionalInt viaAdmin(AdminClient client, FileStorage storage, String host, Optional<CertificateMeta> before,
+                                 PrintWriter out, PrintWriter err) throws InterruptedException {
+        try {
+            AdminClient.Response r = client.post("certificates/" + host + "/renew");
+            if (!r.ok()) {
+                err.println("certs renew: " + AdminOptions.refusal(r));
+                return OptionalInt.of(1);
+            }
+        } catch (IOException e) {
+            if (admin.admin == null && e instanceof AdminClient.UnreachableException) {
+                return OptionalInt.empty(); // not running: leave the request in storage for when it runs
+            }
+            err.println("certs renew: " + e.getMessage());
+            return OptionalInt.of(1);
+        }
+        out.printf("%s: renewal started by the running Gatehouse (%s)%n", host, client.base());
+        if (waitSeconds == null) {
+            out.println("See the outcome with: gatehouse certs");
+            return OptionalInt.of(0);
+        }
+        out.flush();
+        return OptionalInt.of(await(storage, host, Optional.empty(), before, out, err));
+    }
+
+    /** A marker file in storage that a running instance sharing it picks up. */
+    private int viaStorage(FileStorage storage, String host, Optional<CertificateMeta> before, PrintWriter out,
+                           PrintWriter err) throws InterruptedException {
         Path marker;
         try {
             storage.open();
@@ -108,14 +123,16 @@ final class CertsRenewCommand extends ConfigCommand {
             return 0;
         }
         out.flush();
-        return await(storage, host, Optional.of(marker), before, Duration.ofSeconds(Math.max(0, waitSeconds)), out,
-                err);
+        return await(storage, host, Optional.of(marker), before, out, err);
     }
 
-    /** Polls the meta data until its last attempt moves past the one seen before the request. */
+    /**
+     * Polls the meta data until its last attempt moves past the one seen before the request, for {@code --wait}
+     * seconds; {@code marker} is the request file when there is one (not for requests made through the admin API).
+     */
     private int await(FileStorage storage, String host, Optional<Path> marker, Optional<CertificateMeta> before,
-                      Duration limit,
                       PrintWriter out, PrintWriter err) throws InterruptedException {
+        Duration limit = Duration.ofSeconds(Math.max(0, waitSeconds));
         Optional<Instant> attemptBefore = before.flatMap(CertificateMeta::lastAttempt);
         Instant deadline = Instant.now().plus(limit);
         while (true) {

@@ -47,7 +47,7 @@ final class StatusCommand extends InstanceCommand {
                     c.get("last_error") == null ? "" : "; last error: " + c.get("last_error"));
         }
         List<Map<String, Object>> errors = AdminClient.objects(s.get("errors"));
-        out.println("recent errors: " + (errors.isEmpty() ? "none" : ""));
+        out.println(errors.isEmpty() ? "recent errors: none" : "recent errors:");
         for (Map<String, Object> e : errors) {
             out.printf("  %s %-5s %s - %s%n", e.get("time"), e.get("level"), e.get("logger"), e.get("message"));
         }
