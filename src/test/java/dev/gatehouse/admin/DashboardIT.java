@@ -75,7 +75,7 @@ class DashboardIT {
                 upstreams:
                   app:
                     targets: [ %s, 127.0.0.1:9 ]
-                    health: { path: /, interval: 1s, timeout: 500ms, healthy: 1, unhealthy: 1 }
+                    health: { path: /, interval: 2s, timeout: 2s, healthy: 1, unhealthy: 2 }
                 """.formatted(TOKEN, backend.address()), dir);
     }
 
