@@ -4,7 +4,10 @@ import dev.gatehouse.admin.AdminClient;
 import dev.gatehouse.config.Admin;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -20,12 +23,16 @@ final class AdminOptions {
     static final String TOKEN_ENV = "GATEHOUSE_ADMIN_TOKEN";
 
     @Option(names = "--admin", paramLabel = "URL",
-            description = "admin API of the running Gatehouse, e.g. http://127.0.0.1:2019 (default: the config's admin listen)")
-    URI admin;
+            description = "admin API of the running Gatehouse, e.g. http://127.0.0.1:2019 or 127.0.0.1:2019 "
+                    + "(default: the config's admin listen)")
+    String admin;
 
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "admin API token (default: the config's, else $" + TOKEN_ENV + ")")
     String token;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     /**
      * A client for the instance the options and {@code admin} (the config's section, when known) point at; empty
@@ -36,8 +43,17 @@ final class AdminOptions {
                 .or(() -> admin.flatMap(Admin::token))
                 .or(() -> Optional.ofNullable(System.getenv(TOKEN_ENV)).filter(v -> !v.isBlank()));
         if (this.admin != null) {
-            URI base = URI.create(this.admin.toString().replaceAll("/+$", "") + "/");
-            return Optional.of(new AdminClient(base, t));
+            String url = (this.admin.contains("://") ? this.admin : "http://" + this.admin).replaceAll("/+$", "");
+            try {
+                URI base = URI.create(url + "/");
+                if (!"http".equals(base.getScheme()) || base.getHost() == null) {
+                    throw new IllegalArgumentException("not an http URL");
+                }
+                return Optional.of(new AdminClient(base, t));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--admin " + this.admin + ": " + e.getMessage()
+                        + " (expected: like http://127.0.0.1:2019)");
+            }
         }
         return admin.filter(a -> a.port() != 0).map(a -> new AdminClient(URI.create(a.localUri() + "/"), t));
     }

@@ -123,6 +123,11 @@ class AdminCliIT {
                 + AdminOptions.TOKEN_ENV);
 
         assertThat(run("status", "--admin", url + "/", "--token", TOKEN).exit).isZero();
+        assertThat(run("status", "--admin", "127.0.0.1:" + port, "--token", TOKEN).exit).isZero();
+        Result bad = run("status", "--admin", "ftp://127.0.0.1:" + port);
+        assertThat(bad.exit).isEqualTo(2);
+        assertThat(bad.err).contains("--admin ftp://127.0.0.1:" + port + ": not an http URL (expected: like "
+                + "http://127.0.0.1:2019)");
         Result fromConfig = run("status", "--config", config().toString());
         assertThat(fromConfig.exit).as(fromConfig.toString()).isZero();
     }
