@@ -7,7 +7,6 @@ import dev.gatehouse.upstream.TargetLease;
 import dev.gatehouse.upstream.TargetState;
 import dev.gatehouse.upstream.Waiter;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +34,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request forwarded to an upstream: pick a target, borrow or open a connection on the client's event loop,
- * stream the body up and the response down with backpressure both ways, then return the connection to the pool.
+ * One request forwarded to an upstream: pick a target, get a channel to it on the client's event loop from the
+ * route's {@link UpstreamConnector} (a pooled HTTP/1.1 connection or a new HTTP/2 stream), stream the body up and
+ * the response down with backpressure both ways, then give the channel back.
  * Reads on each side are requested only while the other side is writable, so nothing is buffered whole.
  * The target is held through a {@link TargetLease} (counted in flight) from the pick to the end of the exchange;
  * outcomes are reported on it for passive health checks.
@@ -52,6 +53,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final HttpRequest upstreamRequest;
     private final boolean upgrade;
     private final boolean expectContinue;
+    private final GrpcCall grpc;
     private final List<TargetState> tried = new ArrayList<>(2);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
 
@@ -62,6 +64,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private int retries;
     private Channel upstream;
     private boolean reusedConnection;
+    private boolean resent;
     private boolean requestComplete;
     private boolean bodySent;
     private boolean lastWritten;
@@ -80,12 +83,18 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         this.client = exchange.ctx();
         HttpRequest request = exchange.request();
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
-        this.upgrade = UpstreamRequest.isUpgrade(request.headers());
+        this.upgrade = route.connector.relaysUpgrades() && UpstreamRequest.isUpgrade(request.headers());
+        this.grpc = GrpcCall.of(request.headers());
         this.upstreamRequest = UpstreamRequest.prepare(request, upgrade, exchange, route.forwarded);
     }
 
     void start() {
         route.pool.countRequest();
+        grpc.startDeadline(client.channel().eventLoop(), () -> {
+            if (!responseComplete) {
+                fail(ProxyFailure.GRPC_DEADLINE, null);
+            }
+        });
         firstTry();
     }
 
@@ -149,7 +158,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         target = picked.target();
         tried.add(target);
         exchange.upstream(route.pool.name(), target.address());
-        Channel pooled = route.connections.poll(target.target());
+        Channel pooled = route.connector.pooled(target.target());
         if (pooled != null) {
             reusedConnection = true;
             bind(pooled);
@@ -160,11 +169,13 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     private void openConnection() {
         reusedConnection = false;
-        route.connections.connect(client.channel().eventLoop(), target.target()).addListener((ChannelFuture f) -> {
+        route.connector.open(client.channel().eventLoop(), target.target()).addListener((Future<Channel> f) -> {
             if (done) {
-                f.channel().close();
+                if (f.isSuccess()) {
+                    f.getNow().close();
+                }
             } else if (f.isSuccess()) {
-                bind(f.channel());
+                bind(f.getNow());
             } else {
                 connectFailed(ProxyFailure.of(f.cause()), f.cause());
             }
@@ -293,7 +304,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     private void armHeaderTimeout() {
-        if (!responseStarted && upstream != null) {
+        if (!responseStarted && upstream != null && !grpc.hasDeadline()) {
             upstream.pipeline().get(UpstreamHandler.class).armHeaderTimeout(route.timeouts.upstreamHeader().toMillis());
         }
     }
@@ -403,11 +414,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         Channel ch = upstream;
         upstream = null;
         ch.pipeline().get(UpstreamHandler.class).detach();
-        if (upstreamKeepAlive && requestComplete) {
-            route.connections.release(target.target(), ch);
-        } else {
-            ch.close();
-        }
+        route.connector.release(target.target(), ch, upstreamKeepAlive && requestComplete);
         releaseLease();
     }
 
@@ -453,7 +460,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     public void upstreamIdle() {
         // Silence from the upstream is expected while the client is still uploading (watched on the client side)
         // or while the client is slow to take the response.
-        if (requestComplete && !waitingClientWritable) {
+        if (requestComplete && !waitingClientWritable && !grpc.hasDeadline()) {
             upstreamBroken(ProxyFailure.IDLE_TIMEOUT, null);
         }
     }
@@ -468,9 +475,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             ch.pipeline().get(UpstreamHandler.class).detach();
             ch.close();
         }
-        // A kept-alive connection the upstream had just closed: the request never reached it; resend it once.
-        if (!responseStarted && reusedConnection && !bodySent && pendingBody.isEmpty()
-                && failure != ProxyFailure.HEADER_TIMEOUT) {
+        // A kept-alive connection the upstream had just closed, or an HTTP/2 stream it refused: the request was not
+        // processed; send it once more.
+        if (!responseStarted && !resent && (reusedConnection || failure == ProxyFailure.STREAM_REFUSED)
+                && !bodySent && pendingBody.isEmpty() && failure != ProxyFailure.HEADER_TIMEOUT) {
+            resent = true;
             cancelHeaderTimeout();
             openConnection();
             return;
@@ -497,7 +506,13 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         } else {
             log.warn("site={} upstream={} {}", exchange.site(), route.pool.name(), failure.cause());
         }
-        if (responseStarted) {
+        if (responseStarted && grpc.isGrpc() && exchange.status() != 101) {
+            // A gRPC client must see an error status, never a stream that merely ended: end it with trailers.
+            if (!requestComplete) {
+                exchange.closeAfterResponse();
+            }
+            client.writeAndFlush(failure.grpcTrailers()).addListener(f -> exchange.finish());
+        } else if (responseStarted) {
             exchange.closeAfterResponse();
             client.close();
             exchange.finish();
@@ -505,8 +520,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             if (!requestComplete) {
                 exchange.closeAfterResponse();
             }
-            FullHttpResponse response = Exchange.textResponse(failure.status(), failure.message());
-            if (failure.status().code() == 503) {
+            FullHttpResponse response = grpc.isGrpc() ? failure.grpcResponse()
+                    : Exchange.textResponse(failure.status(), failure.message());
+            if (failure.status().code() == 503 && !grpc.isGrpc()) {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds());
             }
             exchange.respond(response);
@@ -543,6 +559,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         }
         done = true;
         cancelHeaderTimeout();
+        grpc.cancelDeadline();
         releasePending();
         if (upstream != null) {
             upstream.pipeline().get(UpstreamHandler.class).detach();
