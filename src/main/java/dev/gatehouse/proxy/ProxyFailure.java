@@ -76,6 +76,26 @@ record ProxyFailure(HttpResponseStatus status, String cause, String message) {
                 "502 Bad Gateway: the upstream sent an invalid response");
     }
 
+    /**
+     * The part of a log line that says why, after the cause word: {@code ": message"}, or empty. For TLS the
+     * innermost message, which names the real problem ("PKIX path building failed: ...", "No subject alternative
+     * names matching ...") where the engine's own says only "General OpenSslEngine problem".
+     */
+    static String detail(Throwable t) {
+        if (t == null) {
+            return "";
+        }
+        Throwable shown = t;
+        if (tlsCause(t) != null) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c.getMessage() != null) {
+                    shown = c;
+                }
+            }
+        }
+        return shown.getMessage() == null ? "" : ": " + shown.getMessage();
+    }
+
     private static SSLException tlsCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SSLException ssl) {

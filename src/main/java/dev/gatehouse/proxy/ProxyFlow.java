@@ -8,7 +8,10 @@ import dev.gatehouse.upstream.TargetState;
 import dev.gatehouse.upstream.Waiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -67,6 +70,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private boolean resent;
     private boolean requestComplete;
     private boolean bodySent;
+    private boolean headWritten;
     private boolean lastWritten;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -228,16 +232,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             // The upstream is reachable: tell the client to send its body (the Expect header is not forwarded).
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(upstreamRequest);
+        headWritten = false;
         lastWritten = false;
-        while (!pendingBody.isEmpty()) {
-            writeBody(pendingBody.poll());
-        }
-        if (requestComplete && !lastWritten) {
-            // A resend: the (empty) end of the request went to the connection that failed; this one needs its own.
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
-        }
-        ch.flush();
+        if (requestComplete || !pendingBody.isEmpty()) {
+            writeHead();
+        } // else with the first piece of the body, which for a request without one is its end (see content)
         if (requestComplete) {
             armHeaderTimeout();
         } else if (ch.isWritable()) {
@@ -246,6 +245,32 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             waitingUpstreamWritable = true;
         }
         ch.read();
+    }
+
+    /**
+     * Writes the request head and whatever of the body is held. A request that is only a head goes as one message,
+     * so that HTTP/2 ends the stream with its HEADERS frame rather than an empty DATA frame after it: a stream an
+     * upstream refused by GOAWAY then leaves nothing behind that the upstream could take for a protocol error.
+     */
+    private void writeHead() {
+        headWritten = true;
+        if (requestComplete && !bodySent && pendingBody.stream().noneMatch(ProxyFlow::carriesSomething)) {
+            releasePending();
+            upstream.write(new DefaultFullHttpRequest(upstreamRequest.protocolVersion(), upstreamRequest.method(),
+                    upstreamRequest.uri(), Unpooled.EMPTY_BUFFER, upstreamRequest.headers(),
+                    EmptyHttpHeaders.INSTANCE), upstream.voidPromise());
+            lastWritten = true;
+        } else {
+            upstream.write(upstreamRequest, upstream.voidPromise());
+        }
+        while (!pendingBody.isEmpty()) {
+            writeBody(pendingBody.poll());
+        }
+        if (requestComplete && !lastWritten) {
+            // A resend: the (empty) end of the request went to the connection that failed; this one needs its own.
+            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+        }
+        upstream.flush();
     }
 
     // ---- request body, client to upstream
@@ -263,7 +288,12 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             pendingBody.add(content);
             return;
         }
-        writeBody(content);
+        if (!headWritten) {
+            pendingBody.add(content);
+            writeHead();
+        } else {
+            writeBody(content);
+        }
         if (requestComplete) {
             upstream.flush();
             armHeaderTimeout();
@@ -502,7 +532,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         exchange.cause(failure.cause());
         if (target != null) {
             log.warn("site={} upstream={} target={} {}{}", exchange.site(), route.pool.name(), target.address(),
-                    failure.cause(), cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                    failure.cause(), ProxyFailure.detail(cause));
         } else {
             log.warn("site={} upstream={} {}", exchange.site(), route.pool.name(), failure.cause());
         }
@@ -579,6 +609,10 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     /** A 503 tells the client when to come back: after the queue's wait, at least a second. */
     private long retryAfterSeconds() {
         return Math.max(1, (route.pool.config().queue().timeout().toMillis() + 999) / 1000);
+    }
+
+    private static boolean carriesSomething(HttpContent c) {
+        return c.content().isReadable() || c instanceof LastHttpContent last && !last.trailingHeaders().isEmpty();
     }
 
     private void releasePending() {

@@ -39,6 +39,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Deadline headerDeadline;
     private Deadline idleDeadline;
+    private UpstreamStreamException refusedBy;
 
     /** @param idleMillis reader idle: nothing received for this long closes an idle connection or tells the exchange */
     UpstreamHandler(long idleMillis) {
@@ -113,8 +114,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2GoAwayFrame goAway) {
             goAway.release();
-            streamEnded(ctx, new UpstreamStreamException("the upstream is going away (GOAWAY last-stream-id "
-                    + goAway.lastStreamId() + ")", true));
+            // Netty closes the stream right after this event; closing it here would send an RST_STREAM for a stream
+            // the upstream never took, which some take for a protocol error of the whole connection.
+            refusedBy = new UpstreamStreamException("the upstream is going away (GOAWAY last-stream-id "
+                    + goAway.lastStreamId() + ")", true);
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -154,7 +157,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         idleDeadline.cancel();
         Listener l = listener;
         listener = null;
-        if (l != null) {
+        if (l != null && refusedBy != null) {
+            l.upstreamFailed(refusedBy);
+        } else if (l != null) {
             l.upstreamClosed();
         }
     }
