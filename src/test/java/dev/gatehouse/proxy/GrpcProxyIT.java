@@ -37,7 +37,7 @@ class GrpcProxyIT {
     private static TestGatehouse gatehouse(String target) throws Exception {
         return TestGatehouse.startListening("{ http: 0, https: off, address: 127.0.0.1, h2c: true }", """
                 sites:
-                  127.0.0.1:
+                  example.test:
                     upstream: grpc
                 upstreams:
                   grpc: { protocol: h2c, targets: [%s] }
@@ -46,6 +46,7 @@ class GrpcProxyIT {
 
     private ManagedChannel channel(TestGatehouse gh) {
         ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", gh.port(), InsecureChannelCredentials.create())
+                .overrideAuthority("example.test")
                 .build();
         channels.add(ch);
         return ch;
