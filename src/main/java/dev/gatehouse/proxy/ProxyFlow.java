@@ -2,10 +2,8 @@ package dev.gatehouse.proxy;
 
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
-import dev.gatehouse.upstream.Selection;
 import dev.gatehouse.upstream.TargetLease;
 import dev.gatehouse.upstream.TargetState;
-import dev.gatehouse.upstream.Waiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
@@ -25,16 +23,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request forwarded to an upstream: pick a target, get a channel to it on the client's event loop from the
@@ -44,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * The target is held through a {@link TargetLease} (counted in flight) from the pick to the end of the exchange;
  * outcomes are reported on it for passive health checks.
  */
-final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
+final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPicker.Outcome {
     private static final Logger log = LoggerFactory.getLogger(ProxyFlow.class);
     /** RFC 9110 §9.2.2; a retry may repeat what the failed try did. */
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
@@ -57,14 +51,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final boolean upgrade;
     private final boolean expectContinue;
     private final GrpcCall grpc;
-    private final List<TargetState> tried = new ArrayList<>(2);
+    private final TargetPicker picker;
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
 
     private TargetState target;
     private TargetLease lease;
-    private Waiter waiter;
-    private ScheduledFuture<?> queueTimer;
-    private int retries;
     private Channel upstream;
     private boolean reusedConnection;
     private boolean resent;
@@ -89,6 +80,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
         this.upgrade = route.connector.relaysUpgrades() && UpstreamRequest.isUpgrade(request.headers());
         this.grpc = GrpcCall.of(request.headers());
+        this.picker = new TargetPicker(route.pool, new ProxyRequestKey(exchange), client.channel().eventLoop(), this);
         this.upstreamRequest = UpstreamRequest.prepare(request, upgrade, exchange, route.forwarded);
     }
 
@@ -99,68 +91,36 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
                 fail(ProxyFailure.GRPC_DEADLINE, null);
             }
         });
-        firstTry();
+        picker.first();
     }
 
     // ---- choosing a target and a connection
 
-    /** The first pick: a target, else a place in the queue when all are at their limit, else 503. */
-    private void firstTry() {
-        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
-        if (s instanceof Selection.Picked picked) {
-            connect(picked.lease());
-        } else if (s instanceof Selection.Busy) {
-            await();
-        } else {
-            fail(ProxyFailure.NO_TARGET, null);
-        }
+    @Override
+    public void picked(TargetLease lease) {
+        connect(lease);
     }
 
-    /** Waits in the pool's queue for a target below its max_requests, at most queue.timeout. */
-    private void await() {
-        var loop = client.channel().eventLoop();
-        Optional<Waiter> w = route.pool.enqueue(() -> loop.execute(this::dequeued));
-        if (w.isEmpty()) {
-            fail(ProxyFailure.QUEUE_FULL, null);
-            return;
-        }
-        waiter = w.get();
-        if (queueTimer == null) {
-            queueTimer = loop.schedule(() -> {
-                if (waiter != null && waiter.cancel()) {
-                    waiter = null;
-                    fail(ProxyFailure.QUEUE_TIMEOUT, null);
-                }
-            }, route.pool.config().queue().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
+    @Override
+    public void failed(ProxyFailure failure) {
+        fail(failure, null);
     }
 
-    private void dequeued() {
-        waiter = null;
-        if (done) {
-            route.pool.wakeNext(); // the slot this flow was woken for goes to the next in line
-            return;
-        }
-        firstTry();
+    @Override
+    public boolean ended() {
+        return done;
     }
 
     /** Another target after a failure; false when there is none left to try. */
     private boolean retryElsewhere() {
-        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
-        if (s instanceof Selection.Picked picked) {
-            connect(picked.lease());
-            return true;
-        }
-        return false;
+        Optional<TargetLease> next = picker.another();
+        next.ifPresent(this::connect);
+        return next.isPresent();
     }
 
     private void connect(TargetLease picked) {
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-        }
         lease = picked;
         target = picked.target();
-        tried.add(target);
         exchange.upstream(route.pool.name(), target.address());
         Channel pooled = route.connector.pooled(target.target());
         if (pooled != null) {
@@ -207,7 +167,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private boolean retryAfterSending(ProxyFailure failure) {
         if (responseStarted || bodySent || !pendingBody.isEmpty() || upgrade
                 || !IDEMPOTENT.contains(exchange.request().method())
-                || retries >= route.pool.config().retries().attempts() || !route.pool.tryRetry()) {
+                || !picker.mayRetry()) {
             return false;
         }
         TargetState failed = target;
@@ -215,7 +175,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             target = failed;
             return false;
         }
-        retries++;
+        picker.retried();
         log.warn("site={} upstream={} target={} {}, retrying on {}", exchange.site(), route.pool.name(),
                 failed.address(), failure.cause(), target.address());
         return true;
@@ -596,12 +556,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             upstream.close();
             upstream = null;
         }
-        if (waiter != null && waiter.cancel()) {
-            waiter = null;
-        }
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-        }
+        picker.cancel();
         releaseLease();
         return true;
     }
