@@ -42,7 +42,8 @@ final class GrpcCall {
 
     /** Runs {@code onDeadline} when the call's grpc-timeout has passed (nothing without one). */
     void startDeadline(EventLoop loop, Runnable onDeadline) {
-        deadline.ifPresent(d -> timer = loop.schedule(onDeadline, Math.max(1, d.toNanos()), TimeUnit.NANOSECONDS));
+        // Milliseconds: the largest grpc-timeout (99999999H) overflows a long of nanoseconds, not of milliseconds.
+        deadline.ifPresent(d -> timer = loop.schedule(onDeadline, Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS));
     }
 
     void cancelDeadline() {

@@ -24,6 +24,7 @@ class GrpcTest {
         assertThat(Grpc.timeout("1500u")).contains(Duration.ofNanos(1_500_000));
         assertThat(Grpc.timeout("99999999n")).contains(Duration.ofNanos(99_999_999));
         assertThat(Grpc.timeout("0m")).contains(Duration.ZERO);
+        assertThat(Grpc.timeout("99999999H")).as("the largest one").contains(Duration.ofHours(99_999_999));
     }
 
     @Test
