@@ -152,6 +152,36 @@ class GrpcUpstreamIT {
     }
 
     @Test
+    void withGrpcTimeoutTheIdleAndHeaderTimeoutsDoNotCutTheCall() throws Exception {
+        try (H2Backend backend = H2Backend.h2c();
+             TestGatehouse gh = TestGatehouse.start("timeouts: { idle: 1s, upstream_header: 1s }\n"
+                     + config(backend.address()));
+             RawConnection c = RawConnection.connect(gh.port())) {
+            c.send("POST /slow?ms=2500 HTTP/1.1\r\nHost: example.test\r\nContent-Type: application/grpc\r\n"
+                    + "TE: trailers\r\ngrpc-timeout: 20S\r\nContent-Length: 0\r\n\r\n");
+            RawConnection.Response r = c.read();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("grpc-status")).as("not cut by Gatehouse").isNull();
+            assertThat(r.bodyText()).isEqualTo("slow");
+        }
+    }
+
+    @Test
+    void withoutGrpcTimeoutTheConfiguredTimeoutsApply() throws Exception {
+        try (H2Backend backend = H2Backend.h2c();
+             TestGatehouse gh = TestGatehouse.start("timeouts: { upstream_header: 1s }\n" + config(backend.address()));
+             RawConnection c = RawConnection.connect(gh.port())) {
+            c.send("POST /slow?ms=5000 HTTP/1.1\r\nHost: example.test\r\nContent-Type: application/grpc\r\n"
+                    + "TE: trailers\r\nContent-Length: 0\r\n\r\n");
+            RawConnection.Response r = c.read();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("grpc-status")).as("the header timeout, as DEADLINE_EXCEEDED").isEqualTo("4");
+        }
+    }
+
+    @Test
     void anUpstreamKilledMidStreamEndsTheCallWithAnErrorStatus() throws Exception {
         try (GrpcTestServer server = GrpcTestServer.start();
              TestGatehouse gh = TestGatehouse.start(config(server.address()));

@@ -236,6 +236,36 @@ class Http2UpstreamIT {
     }
 
     @Test
+    void aHalfGibibyteDownloadIsStreamedNotHeld() throws Exception {
+        long size = 512L * 1024 * 1024; // the test JVM, Gatehouse included, has 512 MiB of heap
+        try (H2Backend backend = H2Backend.h2c();
+             TestGatehouse gh = TestGatehouse.start(config("h2c", "", backend.address()))) {
+            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(gh.uri("/bytes?n=" + size))
+                    .header("Host", "example.test").timeout(Duration.ofSeconds(180)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                assertThat(count(in)).isEqualTo(size);
+            }
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (H2Backend backend = H2Backend.h2c();
+             TestGatehouse gh = TestGatehouse.start("timeouts: { idle: 1s }\n" + config("h2c", "", backend.address()))) {
+            assertThat(get(gh, "/once").statusCode()).isEqualTo(200);
+            assertThat(backend.openConnections()).isEqualTo(1);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (backend.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(backend.openConnections()).as("closed after timeouts.idle without a stream").isZero();
+            assertThat(get(gh, "/again").body()).as("a new one is opened").isEqualTo("h2 /again");
+        }
+    }
+
+    @Test
     void trailersTravelBothWays() throws Exception {
         try (H2Backend backend = H2Backend.h2c();
              TestGatehouse gh = TestGatehouse.start(config("h2c", "", backend.address()));

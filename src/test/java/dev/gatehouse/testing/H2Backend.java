@@ -60,6 +60,7 @@ public final class H2Backend implements AutoCloseable {
     private static final AttributeKey<AtomicInteger> STREAMS_ON_CONNECTION = AttributeKey.valueOf("h2-backend-streams");
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger streams = new AtomicInteger();
     private final AtomicInteger maxActiveStreams = new AtomicInteger();
     private final AtomicInteger activeStreams = new AtomicInteger();
@@ -73,6 +74,8 @@ public final class H2Backend implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        openConnections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         ch.attr(STREAMS_ON_CONNECTION).set(new AtomicInteger());
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
@@ -139,6 +142,11 @@ public final class H2Backend implements AutoCloseable {
     /** TCP connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** TCP connections open now. */
+    public int openConnections() {
+        return openConnections.get();
     }
 
     /** Streams (requests) received so far. */
