@@ -54,7 +54,7 @@ final class ConfigReader {
         return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
                 new SiteReader(values, validator, baseDir).read(map, root),
                 defaultSite,
-                new UpstreamReader(values).read(map),
+                new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
                 trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),

@@ -23,10 +23,13 @@ import java.util.Optional;
  * @param whenUnhealthy {@code when_unhealthy:} what happens when no target is usable (default {@code fail-open})
  * @param deregistrationDelay {@code deregistration_delay:} how long a removed target's requests in flight and open
  *                      WebSockets may go on before their connections are closed (default 30s, as cloud load balancers)
+ * @param protocol      {@code protocol:} how Gatehouse talks to the targets (default {@code http1})
+ * @param tls           {@code tls:} certificate verification for {@code protocol: h2} (default: system trust store)
  */
 public record Upstream(String name, List<Target> targets, Balancing balancing, Optional<HealthCheck> health,
                        Optional<PassiveCheck> passive, Retries retries, UpstreamQueue queue, Duration slowStart,
-                       Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay) {
+                       Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay, Protocol protocol,
+                       UpstreamTls tls) {
     public static final Duration DEFAULT_DEREGISTRATION_DELAY = Duration.ofSeconds(30);
 
     public Upstream {
@@ -41,6 +44,16 @@ public record Upstream(String name, List<Target> targets, Balancing balancing, O
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(whenUnhealthy, "whenUnhealthy");
         Objects.requireNonNull(deregistrationDelay, "deregistrationDelay");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A pool speaking HTTP/1.1 to its targets. */
+    public Upstream(String name, List<Target> targets, Balancing balancing, Optional<HealthCheck> health,
+                    Optional<PassiveCheck> passive, Retries retries, UpstreamQueue queue, Duration slowStart,
+                    Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay) {
+        this(name, targets, balancing, health, passive, retries, queue, slowStart, start, whenUnhealthy,
+                deregistrationDelay, Protocol.HTTP1, UpstreamTls.DEFAULT);
     }
 
     /** A pool with every setting at its default. */
@@ -48,6 +61,31 @@ public record Upstream(String name, List<Target> targets, Balancing balancing, O
         this(name, targets, Balancing.DEFAULT, Optional.empty(), Optional.of(PassiveCheck.DEFAULT), Retries.DEFAULT,
                 UpstreamQueue.DEFAULT, Duration.ZERO, Start.UNKNOWN_IS_HEALTHY, WhenUnhealthy.FAIL_OPEN,
                 DEFAULT_DEREGISTRATION_DELAY);
+    }
+
+    /** {@code protocol:} the protocol spoken to the targets. */
+    public enum Protocol {
+        /** HTTP/1.1 over plain TCP, pooled keep-alive connections (default). */
+        HTTP1("http1"),
+        /** HTTP/2 over plain TCP with prior knowledge (no upgrade dance): multiplexed connections. */
+        H2C("h2c"),
+        /** HTTP/2 over TLS (ALPN h2), the upstream's certificate verified: multiplexed connections. */
+        H2("h2");
+
+        private final String configName;
+
+        Protocol(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        /** Whether requests travel as streams of a shared HTTP/2 connection. */
+        public boolean http2() {
+            return this != HTTP1;
+        }
     }
 
     /** {@code start:} how a target that was never checked counts. */

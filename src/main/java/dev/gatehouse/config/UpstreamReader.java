@@ -1,5 +1,13 @@
 package dev.gatehouse.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +26,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class UpstreamReader {
     private static final List<String> UPSTREAM_KEYS = List.of("targets", "policy", "hash", "sticky", "health",
-            "passive", "start", "when_unhealthy", "retries", "queue", "slow_start", "deregistration_delay");
+            "passive", "start", "when_unhealthy", "retries", "queue", "slow_start", "deregistration_delay", "protocol",
+            "tls");
+    private static final List<String> TLS_KEYS = List.of("ca", "server_name");
     private static final List<String> TARGET_KEYS = List.of("address", "weight", "max_requests");
     private static final List<String> HASH_KEYS = List.of("on");
     private static final List<String> STICKY_KEYS = List.of("cookie", "ttl");
@@ -29,9 +39,11 @@ final class UpstreamReader {
     private final Values values;
     private final Problems problems;
     private final HealthReader health;
+    private final Path baseDir;
 
-    UpstreamReader(Values values) {
+    UpstreamReader(Values values, Path baseDir) {
         this.values = values;
+        this.baseDir = baseDir;
         this.problems = values.problems();
         this.health = new HealthReader(values);
     }
@@ -57,6 +69,8 @@ final class UpstreamReader {
     private Upstream upstream(YamlMap.Entry entry, String path) {
         YamlMap m = YamlMap.fields(entry.value(), path, UPSTREAM_KEYS, problems).orElse(YamlMap.empty(path));
         Upstream d = new Upstream(entry.key(), List.of());
+        Upstream.Protocol protocol = choice(m, "protocol", Upstream.Protocol.values(), Upstream.Protocol::configName)
+                .orElse(d.protocol());
         return new Upstream(entry.key(), targets(entry, m), balancing(m),
                 health.active(m), health.passive(m), retries(m), queue(m),
                 m.get("slow_start").flatMap(n -> values.duration(n, m.path("slow_start"))).orElse(d.slowStart()),
@@ -64,7 +78,56 @@ final class UpstreamReader {
                 choice(m, "when_unhealthy", Upstream.WhenUnhealthy.values(), Upstream.WhenUnhealthy::configName)
                         .orElse(d.whenUnhealthy()),
                 m.get("deregistration_delay").flatMap(n -> values.duration(n, m.path("deregistration_delay")))
-                        .orElse(d.deregistrationDelay()));
+                        .orElse(d.deregistrationDelay()),
+                protocol, tls(m, protocol));
+    }
+
+    /** {@code tls: { ca: FILE, server_name: NAME }}, only with {@code protocol: h2}. */
+    private UpstreamTls tls(YamlMap m, Upstream.Protocol protocol) {
+        Optional<YamlMap.Entry> entry = m.entry("tls");
+        if (entry.isEmpty()) {
+            return UpstreamTls.DEFAULT;
+        }
+        if (protocol != Upstream.Protocol.H2) {
+            problems.at(entry.get().keyNode(), m.path("tls"), "only used with protocol: h2 (expected: protocol: h2, "
+                    + "or remove tls:)");
+            return UpstreamTls.DEFAULT;
+        }
+        return YamlMap.fields(entry.get().value(), m.path("tls"), TLS_KEYS, problems).map(t -> {
+            Optional<Path> ca = values.string(t, "ca").map(f -> baseDir.resolve(f).toAbsolutePath().normalize());
+            List<X509Certificate> certs = ca.map(file -> caCertificates(t.get("ca").orElseThrow(), t.path("ca"), file))
+                    .orElse(List.of());
+            Optional<String> serverName = values.string(t, "server_name").filter(n -> {
+                if (n.matches("[A-Za-z0-9.-]+")) {
+                    return true;
+                }
+                problems.at(t.get("server_name").orElseThrow(), t.path("server_name"), "\"" + n
+                        + "\" is not a host name (expected: e.g. api.internal)");
+                return false;
+            });
+            return new UpstreamTls(ca, certs, serverName);
+        }).orElse(UpstreamTls.DEFAULT);
+    }
+
+    /** Reads the CA file now, so that a missing or broken file is a config error with a position, not a 502 later. */
+    private List<X509Certificate> caCertificates(Node node, String path, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> certs = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certs.add((X509Certificate) c);
+            }
+            if (certs.isEmpty()) {
+                problems.at(node, path, file + " holds no certificate (expected: a PEM file with BEGIN CERTIFICATE)");
+            }
+            return certs;
+        } catch (IOException e) {
+            problems.at(node, path, "cannot read " + file + ": " + e.getMessage()
+                    + " (expected: a readable PEM file of CA certificates)");
+        } catch (CertificateException e) {
+            problems.at(node, path, file + " is not a PEM certificate file: " + e.getMessage()
+                    + " (expected: one or more BEGIN CERTIFICATE blocks)");
+        }
+        return List.of();
     }
 
     private List<Target> targets(YamlMap.Entry entry, YamlMap m) {

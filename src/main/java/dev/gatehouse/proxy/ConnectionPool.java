@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Keep-alive connections to upstream targets, one pool per event loop: a client's request is forwarded on a
- * connection owned by the client's own event loop, so no lock is taken and no byte crosses threads.
+ * connection owned by the client's own event loop, so no lock is taken and no byte crosses threads. HTTP/1.1
+ * connections are kept here; HTTP/2 ones ({@code protocol: h2c | h2}) in {@link #http2()}, on the same terms.
  */
 public final class ConnectionPool {
     /** Idle connections kept per target and event loop, like nginx's {@code keepalive 64}. */
@@ -28,6 +29,7 @@ public final class ConnectionPool {
     private final Class<? extends SocketChannel> channelType;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
+    private final Http2Connections http2;
     private final FastThreadLocal<Map<Target, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
         @Override
         protected Map<Target, ArrayDeque<Channel>> initialValue() {
@@ -39,6 +41,12 @@ public final class ConnectionPool {
         this.channelType = channelType;
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
+        this.http2 = new Http2Connections(channelType, connectTimeout, idleTimeout);
+    }
+
+    /** Multiplexed HTTP/2 connections to the targets of {@code protocol: h2c | h2} upstreams. */
+    Http2Connections http2() {
+        return http2;
     }
 
     /** An idle, open connection to the target on the calling event loop, or null. */

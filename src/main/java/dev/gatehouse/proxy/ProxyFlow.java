@@ -2,14 +2,14 @@ package dev.gatehouse.proxy;
 
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
-import dev.gatehouse.upstream.Selection;
 import dev.gatehouse.upstream.TargetLease;
 import dev.gatehouse.upstream.TargetState;
-import dev.gatehouse.upstream.Waiter;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,25 +22,23 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One request forwarded to an upstream: pick a target, borrow or open a connection on the client's event loop,
- * stream the body up and the response down with backpressure both ways, then return the connection to the pool.
+ * One request forwarded to an upstream: pick a target, get a channel to it on the client's event loop from the
+ * route's {@link UpstreamConnector} (a pooled HTTP/1.1 connection or a new HTTP/2 stream), stream the body up and
+ * the response down with backpressure both ways, then give the channel back.
  * Reads on each side are requested only while the other side is writable, so nothing is buffered whole.
  * The target is held through a {@link TargetLease} (counted in flight) from the pick to the end of the exchange;
  * outcomes are reported on it for passive health checks.
  */
-final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
+final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPicker.Outcome {
     private static final Logger log = LoggerFactory.getLogger(ProxyFlow.class);
     /** RFC 9110 §9.2.2; a retry may repeat what the failed try did. */
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
@@ -52,18 +50,18 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private final HttpRequest upstreamRequest;
     private final boolean upgrade;
     private final boolean expectContinue;
-    private final List<TargetState> tried = new ArrayList<>(2);
+    private final GrpcCall grpc;
+    private final TargetPicker picker;
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
 
     private TargetState target;
     private TargetLease lease;
-    private Waiter waiter;
-    private ScheduledFuture<?> queueTimer;
-    private int retries;
     private Channel upstream;
     private boolean reusedConnection;
+    private boolean resent;
     private boolean requestComplete;
     private boolean bodySent;
+    private boolean headWritten;
     private boolean lastWritten;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -80,76 +78,51 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         this.client = exchange.ctx();
         HttpRequest request = exchange.request();
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
-        this.upgrade = UpstreamRequest.isUpgrade(request.headers());
+        this.upgrade = route.connector.relaysUpgrades() && UpstreamRequest.isUpgrade(request.headers());
+        this.grpc = GrpcCall.of(request.headers());
+        this.picker = new TargetPicker(route.pool, new ProxyRequestKey(exchange), client.channel().eventLoop(), this);
         this.upstreamRequest = UpstreamRequest.prepare(request, upgrade, exchange, route.forwarded);
     }
 
     void start() {
         route.pool.countRequest();
-        firstTry();
+        grpc.startDeadline(client.channel().eventLoop(), () -> {
+            if (!responseComplete) {
+                fail(ProxyFailure.GRPC_DEADLINE, null);
+            }
+        });
+        picker.first();
     }
 
     // ---- choosing a target and a connection
 
-    /** The first pick: a target, else a place in the queue when all are at their limit, else 503. */
-    private void firstTry() {
-        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
-        if (s instanceof Selection.Picked picked) {
-            connect(picked.lease());
-        } else if (s instanceof Selection.Busy) {
-            await();
-        } else {
-            fail(ProxyFailure.NO_TARGET, null);
-        }
+    @Override
+    public void picked(TargetLease lease) {
+        connect(lease);
     }
 
-    /** Waits in the pool's queue for a target below its max_requests, at most queue.timeout. */
-    private void await() {
-        var loop = client.channel().eventLoop();
-        Optional<Waiter> w = route.pool.enqueue(() -> loop.execute(this::dequeued));
-        if (w.isEmpty()) {
-            fail(ProxyFailure.QUEUE_FULL, null);
-            return;
-        }
-        waiter = w.get();
-        if (queueTimer == null) {
-            queueTimer = loop.schedule(() -> {
-                if (waiter != null && waiter.cancel()) {
-                    waiter = null;
-                    fail(ProxyFailure.QUEUE_TIMEOUT, null);
-                }
-            }, route.pool.config().queue().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
+    @Override
+    public void failed(ProxyFailure failure) {
+        fail(failure, null);
     }
 
-    private void dequeued() {
-        waiter = null;
-        if (done) {
-            route.pool.wakeNext(); // the slot this flow was woken for goes to the next in line
-            return;
-        }
-        firstTry();
+    @Override
+    public boolean ended() {
+        return done;
     }
 
     /** Another target after a failure; false when there is none left to try. */
     private boolean retryElsewhere() {
-        Selection s = route.pool.select(new ProxyRequestKey(exchange), tried);
-        if (s instanceof Selection.Picked picked) {
-            connect(picked.lease());
-            return true;
-        }
-        return false;
+        Optional<TargetLease> next = picker.another();
+        next.ifPresent(this::connect);
+        return next.isPresent();
     }
 
     private void connect(TargetLease picked) {
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-        }
         lease = picked;
         target = picked.target();
-        tried.add(target);
         exchange.upstream(route.pool.name(), target.address());
-        Channel pooled = route.connections.poll(target.target());
+        Channel pooled = route.connector.pooled(target.target());
         if (pooled != null) {
             reusedConnection = true;
             bind(pooled);
@@ -160,11 +133,13 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
 
     private void openConnection() {
         reusedConnection = false;
-        route.connections.connect(client.channel().eventLoop(), target.target()).addListener((ChannelFuture f) -> {
+        route.connector.open(client.channel().eventLoop(), target.target()).addListener((Future<Channel> f) -> {
             if (done) {
-                f.channel().close();
+                if (f.isSuccess()) {
+                    f.getNow().close();
+                }
             } else if (f.isSuccess()) {
-                bind(f.channel());
+                bind(f.getNow());
             } else {
                 connectFailed(ProxyFailure.of(f.cause()), f.cause());
             }
@@ -192,7 +167,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     private boolean retryAfterSending(ProxyFailure failure) {
         if (responseStarted || bodySent || !pendingBody.isEmpty() || upgrade
                 || !IDEMPOTENT.contains(exchange.request().method())
-                || retries >= route.pool.config().retries().attempts() || !route.pool.tryRetry()) {
+                || !picker.mayRetry()) {
             return false;
         }
         TargetState failed = target;
@@ -200,7 +175,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             target = failed;
             return false;
         }
-        retries++;
+        picker.retried();
         log.warn("site={} upstream={} target={} {}, retrying on {}", exchange.site(), route.pool.name(),
                 failed.address(), failure.cause(), target.address());
         return true;
@@ -217,16 +192,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             // The upstream is reachable: tell the client to send its body (the Expect header is not forwarded).
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(upstreamRequest);
+        headWritten = false;
         lastWritten = false;
-        while (!pendingBody.isEmpty()) {
-            writeBody(pendingBody.poll());
-        }
-        if (requestComplete && !lastWritten) {
-            // A resend: the (empty) end of the request went to the connection that failed; this one needs its own.
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
-        }
-        ch.flush();
+        if (requestComplete || !pendingBody.isEmpty()) {
+            writeHead();
+        } // else with the first piece of the body, which for a request without one is its end (see content)
         if (requestComplete) {
             armHeaderTimeout();
         } else if (ch.isWritable()) {
@@ -235,6 +205,32 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             waitingUpstreamWritable = true;
         }
         ch.read();
+    }
+
+    /**
+     * Writes the request head and whatever of the body is held. A request that is only a head goes as one message,
+     * so that HTTP/2 ends the stream with its HEADERS frame rather than an empty DATA frame after it: a stream an
+     * upstream refused by GOAWAY then leaves nothing behind that the upstream could take for a protocol error.
+     */
+    private void writeHead() {
+        headWritten = true;
+        if (requestComplete && !bodySent && pendingBody.stream().noneMatch(ProxyFlow::carriesSomething)) {
+            releasePending();
+            upstream.write(new DefaultFullHttpRequest(upstreamRequest.protocolVersion(), upstreamRequest.method(),
+                    upstreamRequest.uri(), Unpooled.EMPTY_BUFFER, upstreamRequest.headers(),
+                    EmptyHttpHeaders.INSTANCE), upstream.voidPromise());
+            lastWritten = true;
+        } else {
+            upstream.write(upstreamRequest, upstream.voidPromise());
+        }
+        while (!pendingBody.isEmpty()) {
+            writeBody(pendingBody.poll());
+        }
+        if (requestComplete && !lastWritten) {
+            // A resend: the (empty) end of the request went to the connection that failed; this one needs its own.
+            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+        }
+        upstream.flush();
     }
 
     // ---- request body, client to upstream
@@ -252,7 +248,12 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             pendingBody.add(content);
             return;
         }
-        writeBody(content);
+        if (!headWritten) {
+            pendingBody.add(content);
+            writeHead();
+        } else {
+            writeBody(content);
+        }
         if (requestComplete) {
             upstream.flush();
             armHeaderTimeout();
@@ -293,7 +294,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     }
 
     private void armHeaderTimeout() {
-        if (!responseStarted && upstream != null) {
+        if (!responseStarted && upstream != null && !grpc.hasDeadline()) {
             upstream.pipeline().get(UpstreamHandler.class).armHeaderTimeout(route.timeouts.upstreamHeader().toMillis());
         }
     }
@@ -403,11 +404,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         Channel ch = upstream;
         upstream = null;
         ch.pipeline().get(UpstreamHandler.class).detach();
-        if (upstreamKeepAlive && requestComplete) {
-            route.connections.release(target.target(), ch);
-        } else {
-            ch.close();
-        }
+        route.connector.release(target.target(), ch, upstreamKeepAlive && requestComplete);
         releaseLease();
     }
 
@@ -453,7 +450,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     public void upstreamIdle() {
         // Silence from the upstream is expected while the client is still uploading (watched on the client side)
         // or while the client is slow to take the response.
-        if (requestComplete && !waitingClientWritable) {
+        if (requestComplete && !waitingClientWritable && !grpc.hasDeadline()) {
             upstreamBroken(ProxyFailure.IDLE_TIMEOUT, null);
         }
     }
@@ -468,9 +465,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             ch.pipeline().get(UpstreamHandler.class).detach();
             ch.close();
         }
-        // A kept-alive connection the upstream had just closed: the request never reached it; resend it once.
-        if (!responseStarted && reusedConnection && !bodySent && pendingBody.isEmpty()
-                && failure != ProxyFailure.HEADER_TIMEOUT) {
+        // A kept-alive connection the upstream had just closed, or an HTTP/2 stream it refused: the request was not
+        // processed; send it once more.
+        if (!responseStarted && !resent && (reusedConnection || failure == ProxyFailure.STREAM_REFUSED)
+                && !bodySent && pendingBody.isEmpty() && failure != ProxyFailure.HEADER_TIMEOUT) {
+            resent = true;
             cancelHeaderTimeout();
             openConnection();
             return;
@@ -493,11 +492,17 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         exchange.cause(failure.cause());
         if (target != null) {
             log.warn("site={} upstream={} target={} {}{}", exchange.site(), route.pool.name(), target.address(),
-                    failure.cause(), cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                    failure.cause(), ProxyFailure.detail(cause));
         } else {
             log.warn("site={} upstream={} {}", exchange.site(), route.pool.name(), failure.cause());
         }
-        if (responseStarted) {
+        if (responseStarted && grpc.isGrpc() && exchange.status() != 101) {
+            // A gRPC client must see an error status, never a stream that merely ended: end it with trailers.
+            if (!requestComplete) {
+                exchange.closeAfterResponse();
+            }
+            client.writeAndFlush(failure.grpcTrailers()).addListener(f -> exchange.finish());
+        } else if (responseStarted) {
             exchange.closeAfterResponse();
             client.close();
             exchange.finish();
@@ -505,8 +510,9 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
             if (!requestComplete) {
                 exchange.closeAfterResponse();
             }
-            FullHttpResponse response = Exchange.textResponse(failure.status(), failure.message());
-            if (failure.status().code() == 503) {
+            FullHttpResponse response = grpc.isGrpc() ? failure.grpcResponse()
+                    : Exchange.textResponse(failure.status(), failure.message());
+            if (failure.status().code() == 503 && !grpc.isGrpc()) {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds());
             }
             exchange.respond(response);
@@ -543,18 +549,14 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
         }
         done = true;
         cancelHeaderTimeout();
+        grpc.cancelDeadline();
         releasePending();
         if (upstream != null) {
             upstream.pipeline().get(UpstreamHandler.class).detach();
             upstream.close();
             upstream = null;
         }
-        if (waiter != null && waiter.cancel()) {
-            waiter = null;
-        }
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-        }
+        picker.cancel();
         releaseLease();
         return true;
     }
@@ -562,6 +564,10 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener {
     /** A 503 tells the client when to come back: after the queue's wait, at least a second. */
     private long retryAfterSeconds() {
         return Math.max(1, (route.pool.config().queue().timeout().toMillis() + 999) / 1000);
+    }
+
+    private static boolean carriesSomething(HttpContent c) {
+        return c.content().isReadable() || c instanceof LastHttpContent last && !last.trailingHeaders().isEmpty();
     }
 
     private void releasePending() {

@@ -12,14 +12,14 @@ import java.util.List;
 /** The {@code upstream:} action: forwards each request to a target of one pool. Shared by all event loops. */
 public final class ProxyHandler implements Handler {
     final UpstreamPool pool;
-    final ConnectionPool connections;
+    final UpstreamConnector connector;
     final Timeouts timeouts;
     final ForwardedHeaders forwarded;
 
     public ProxyHandler(UpstreamPool pool, ConnectionPool connections, Timeouts timeouts,
                         List<Cidr> trustedProxies) {
         this.pool = pool;
-        this.connections = connections;
+        this.connector = UpstreamConnector.forUpstream(pool.config(), connections);
         this.timeouts = timeouts;
         this.forwarded = new ForwardedHeaders(trustedProxies);
     }

@@ -24,9 +24,25 @@ public final class RawConnection implements AutoCloseable {
     /**
      * One response as it arrived.
      *
-     * @param complete whether the body ended as its framing said (false: the connection closed before that)
+     * @param complete    whether the body ended as its framing said (false: the connection closed before that)
+     * @param trailerList the trailer fields after a chunked body (names lower-cased), else empty
      */
-    public record Response(String statusLine, int status, List<String[]> headerList, byte[] body, boolean complete) {
+    public record Response(String statusLine, int status, List<String[]> headerList, byte[] body, boolean complete,
+                           List<String[]> trailerList) {
+        public Response(String statusLine, int status, List<String[]> headerList, byte[] body, boolean complete) {
+            this(statusLine, status, headerList, body, complete, List.of());
+        }
+
+        /** The first value of a trailer field (case-insensitive), or null. */
+        public String trailer(String name) {
+            for (String[] h : trailerList) {
+                if (h[0].equalsIgnoreCase(name)) {
+                    return h[1];
+                }
+            }
+            return null;
+        }
+
         /** The first value of a header (case-insensitive), or null. */
         public String header(String name) {
             for (String[] h : headerList) {
@@ -106,20 +122,21 @@ public final class RawConnection implements AutoCloseable {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean complete;
+        List<String[]> trailers = new ArrayList<>();
         String te = shell.header("transfer-encoding");
         String cl = shell.header("content-length");
         if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            complete = readChunked(body);
+            complete = readChunked(body, trailers);
         } else if (cl != null) {
             complete = copy(body, Long.parseLong(cl));
         } else {
             in.transferTo(body);
             complete = true;
         }
-        return new Response(statusLine, status, headers, body.toByteArray(), complete);
+        return new Response(statusLine, status, headers, body.toByteArray(), complete, trailers);
     }
 
-    private boolean readChunked(ByteArrayOutputStream body) throws IOException {
+    private boolean readChunked(ByteArrayOutputStream body, List<String[]> trailers) throws IOException {
         while (true) {
             String sizeLine = readLine();
             if (sizeLine == null) {
@@ -135,6 +152,9 @@ public final class RawConnection implements AutoCloseable {
                     if (trailer.isEmpty()) {
                         return true;
                     }
+                    int colon = trailer.indexOf(':');
+                    trailers.add(new String[] {trailer.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            trailer.substring(colon + 1).trim()});
                 }
             }
             if (!copy(body, size) || !"".equals(readLine())) {
