@@ -5,6 +5,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -22,6 +24,22 @@ final class AccessLogFile {
     static final int KEEP_FILES = 5;
 
     private AccessLogFile() {
+    }
+
+    /** Back to stdout (a reload dropped {@code access_log.file}), written by a background thread as at start. */
+    static void installStdout() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setEncoder(encoder);
+        console.start();
+        attachAsync(context, console);
     }
 
     static void install(Path file) {
@@ -51,13 +69,17 @@ final class AccessLogFile {
         fileAppender.setTriggeringPolicy(trigger);
         fileAppender.setEncoder(encoder);
         fileAppender.start();
+        attachAsync(context, fileAppender);
+    }
 
+    /** Replaces the access logger's appenders by {@code target} behind a queue, so requests never wait on it. */
+    private static void attachAsync(LoggerContext context, Appender<ILoggingEvent> target) {
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
-        async.addAppender(fileAppender);
+        async.addAppender(target);
         async.start();
 
         Logger access = context.getLogger(AccessLogger.LOGGER_NAME);
