@@ -43,7 +43,7 @@ final class ConfigWatcher implements AutoCloseable {
         this.onChange = Objects.requireNonNull(onChange, "onChange");
     }
 
-    void start() {
+    synchronized void start() {
         seen = stamp();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-config-watch");
@@ -53,7 +53,16 @@ final class ConfigWatcher implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::check, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void check() {
+    /**
+     * The file is about to be read by a reload (whatever asked for it): the version on disk now counts as seen, so
+     * the watch does not reload it a second time.
+     */
+    synchronized void reading() {
+        seen = stamp();
+        pending = null;
+    }
+
+    private synchronized void check() {
         try {
             Stamp now = stamp();
             if (now == null || now.equals(seen)) {

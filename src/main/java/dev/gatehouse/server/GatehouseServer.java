@@ -57,9 +57,9 @@ public final class GatehouseServer implements AutoCloseable {
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
                         listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0)))
                 : Optional.empty();
+        this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
-                next -> compile(next, connections, upstreams, state), this::initializer);
-        this.watcher = new ConfigWatcher(config.source(), () -> reloader.reload("file change"));
+                next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
     }
 
     private HttpInitializer initializer(Listeners.Kind kind) {

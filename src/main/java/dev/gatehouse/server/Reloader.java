@@ -52,6 +52,7 @@ final class Reloader implements AutoCloseable {
     private final java.util.Optional<TlsRuntime> tls;
     private final Function<GatehouseConfig, Routing> compiler;
     private final Function<Listeners.Kind, ChannelInitializer<SocketChannel>> initializers;
+    private final Runnable beforeRead;
     private final ReloadStats stats = new ReloadStats();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "gatehouse-reload");
@@ -62,7 +63,7 @@ final class Reloader implements AutoCloseable {
 
     Reloader(GatehouseConfig config, ServerState state, Listeners listeners, Upstreams upstreams,
              ConnectionPool connections, java.util.Optional<TlsRuntime> tls, Function<GatehouseConfig, Routing> compiler,
-             Function<Listeners.Kind, ChannelInitializer<SocketChannel>> initializers) {
+             Function<Listeners.Kind, ChannelInitializer<SocketChannel>> initializers, Runnable beforeRead) {
         this.current = Objects.requireNonNull(config, "config");
         this.state = state;
         this.listeners = listeners;
@@ -71,6 +72,7 @@ final class Reloader implements AutoCloseable {
         this.tls = tls;
         this.compiler = compiler;
         this.initializers = initializers;
+        this.beforeRead = beforeRead;
     }
 
     /** The config serving now. */
@@ -114,6 +116,7 @@ final class Reloader implements AutoCloseable {
         }
         GatehouseConfig after;
         try {
+            beforeRead.run();
             after = ConfigLoader.load(before.source());
         } catch (ConfigException e) {
             return refuse(trigger, e.errors().stream().map(ConfigError::format).toList());
