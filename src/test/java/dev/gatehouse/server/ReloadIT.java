@@ -10,6 +10,7 @@ import dev.gatehouse.testing.RawConnection;
 import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
+import dev.gatehouse.upstream.Health;
 import dev.gatehouse.upstream.TargetState;
 import dev.gatehouse.upstream.UpstreamPool;
 import java.io.IOException;
@@ -339,6 +340,37 @@ class ReloadIT {
     }
 
     @Test
+    void changedHealthSettingsRestartTheChecksAndTheTargetKeepsItsState() throws Exception {
+        String yaml = """
+                sites:
+                  app.test: { upstream: app }
+                upstreams:
+                  app:
+                    targets: [%s]
+                    health: { path: %s, interval: 300ms, timeout: 300ms, unhealthy: 1, healthy: 1 }
+                """;
+        try (TestBackend app = TestBackend.start("app", ex -> {
+            int status = ex.getRequestURI().getPath().equals("/ok") ? 200 : 404;
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+             TestGatehouse gh = TestGatehouse.start(yaml.formatted(app.address(), "/missing"), dir)) {
+            TargetState target = gh.server().upstreams().pool("app").orElseThrow().targets().get(0);
+            assertThat(TlsProbe.poll(Duration.ofSeconds(10), target::health, h -> h == Health.UNHEALTHY))
+                    .isEqualTo(Health.UNHEALTHY);
+
+            rewrite(gh, LISTEN, yaml.formatted(app.address(), "/ok"));
+            ReloadResult result = gh.server().reload();
+
+            assertThat(result.applied()).as("errors: %s", result.errors()).isTrue();
+            assertThat(result.changes()).containsExactly("upstream \"app\": health changed");
+            assertThat(TlsProbe.poll(Duration.ofSeconds(10), target::health, h -> h == Health.HEALTHY))
+                    .as("checked with the new path").isEqualTo(Health.HEALTHY);
+            assertThat(gh.server().upstreams().pool("app").orElseThrow().targets()).containsExactly(target);
+        }
+    }
+
+    @Test
     void aSiteAddedByAReloadIsServedOverHttpsWithALocalCaCertificate() throws Exception {
         String listen = "listen: { http: 0, https: 0, address: 127.0.0.1 }\n";
         try (TestGatehouse gh = TestGatehouse.startListening("{ http: 0, https: 0, address: 127.0.0.1 }", """
@@ -362,6 +394,15 @@ class ReloadIT {
             assertThat(response.body()).isEqualTo("added by reload");
             assertThat(TlsProbe.leaf(httpsPort, "app.localhost", trust).getSubjectAlternativeNames())
                     .containsExactly(java.util.List.of(2, "app.localhost"));
+
+            // Removed again: no longer served or renewed, but what storage holds stays.
+            rewrite(gh, listen, """
+                    sites:
+                      localhost: { respond: { status: 200, body: "first" } }
+                    """);
+            assertThat(gh.server().reload().changes()).containsExactly("site \"app.localhost\" removed");
+            assertThat(dir.resolve("data/certificates/app.localhost")).isDirectory();
+            assertThat(TlsProbe.get(httpsPort, "localhost", trust, "localhost", "/").body()).isEqualTo("first");
         }
     }
 }
