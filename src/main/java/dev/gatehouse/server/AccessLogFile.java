@@ -31,13 +31,9 @@ final class AccessLogFile {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%msg%n");
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
-        console.setEncoder(encoder);
+        console.setEncoder(lineEncoder(context));
         console.start();
         attachAsync(context, console);
     }
@@ -46,11 +42,6 @@ final class AccessLogFile {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J backend: its own configuration decides
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%msg%n");
-        encoder.start();
-
         RollingFileAppender<ILoggingEvent> fileAppender = new RollingFileAppender<>();
         fileAppender.setContext(context);
         fileAppender.setFile(file.toString());
@@ -67,9 +58,18 @@ final class AccessLogFile {
         trigger.start();
         fileAppender.setRollingPolicy(rolling);
         fileAppender.setTriggeringPolicy(trigger);
-        fileAppender.setEncoder(encoder);
+        fileAppender.setEncoder(lineEncoder(context));
         fileAppender.start();
         attachAsync(context, fileAppender);
+    }
+
+    /** Each access log line as it is, nothing added. */
+    private static PatternLayoutEncoder lineEncoder(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        return encoder;
     }
 
     /** Replaces the access logger's appenders by {@code target} behind a queue, so requests never wait on it. */

@@ -130,6 +130,30 @@ class ReloadIT {
     }
 
     @Test
+    void theAccessLogMovesToTheFileAReloadNamesAndBack() throws Exception {
+        String site = """
+                sites:
+                  app.test: { respond: { status: 200, body: "logged" } }
+                """;
+        try (TestGatehouse gh = TestGatehouse.start(site, dir)) {
+            Path log = dir.resolve("access.log");
+            rewrite(gh, LISTEN, "access_log: { file: " + log + " }\n" + site);
+            assertThat(gh.server().reload().changes()).containsExactly("access_log changed");
+
+            get(gh.uri("/after-reload"), "app.test");
+            assertThat(TlsProbe.poll(Duration.ofSeconds(10),
+                    () -> Files.exists(log) ? Files.readString(log) : "", text -> text.contains("/after-reload")))
+                    .contains("\"GET /after-reload HTTP/1.1\" 200");
+
+            rewrite(gh, LISTEN, site);
+            assertThat(gh.server().reload().changes()).containsExactly("access_log changed");
+            get(gh.uri("/back-on-stdout"), "app.test");
+            Thread.sleep(300);
+            assertThat(Files.readString(log)).doesNotContain("/back-on-stdout");
+        }
+    }
+
+    @Test
     void aChangeThatCannotBeAppliedLiveIsRefused() throws Exception {
         try (TestGatehouse gh = TestGatehouse.start("""
                 sites:
