@@ -169,6 +169,7 @@ public final class GatehouseServer implements AutoCloseable {
     public void stop(Duration grace) {
         state.startDraining();
         watcher.close();
+        reloader.close(); // a reload must not bind a listener while the server drains
         listeners.closeAll();
         for (Channel ch : state.connections()) {
             ch.eventLoop().execute(() -> {

@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +50,7 @@ final class Reloader implements AutoCloseable {
     private final Listeners listeners;
     private final Upstreams upstreams;
     private final ConnectionPool connections;
-    private final java.util.Optional<TlsRuntime> tls;
+    private final Optional<TlsRuntime> tls;
     private final Function<GatehouseConfig, Routing> compiler;
     private final Function<Listeners.Kind, ChannelInitializer<SocketChannel>> initializers;
     private final Runnable beforeRead;
@@ -62,7 +63,7 @@ final class Reloader implements AutoCloseable {
     private volatile GatehouseConfig current;
 
     Reloader(GatehouseConfig config, ServerState state, Listeners listeners, Upstreams upstreams,
-             ConnectionPool connections, java.util.Optional<TlsRuntime> tls, Function<GatehouseConfig, Routing> compiler,
+             ConnectionPool connections, Optional<TlsRuntime> tls, Function<GatehouseConfig, Routing> compiler,
              Function<Listeners.Kind, ChannelInitializer<SocketChannel>> initializers, Runnable beforeRead) {
         this.current = Objects.requireNonNull(config, "config");
         this.state = state;

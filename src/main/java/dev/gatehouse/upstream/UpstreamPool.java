@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A named, live pool of targets: picks one per request with its {@link LoadBalancer}, counts requests in flight,
@@ -60,7 +61,7 @@ public final class UpstreamPool {
         final boolean unknownIsHealthy;
         final boolean failOpen;
 
-        Settings(Upstream config, Settings previous, LongSupplier nanos, java.util.function.Supplier<TargetState[]> targets) {
+        Settings(Upstream config, Settings previous, LongSupplier nanos, Supplier<TargetState[]> targets) {
             this.config = config;
             this.balancer = previous != null && previous.config.balancing().equals(config.balancing())
                     ? previous.balancer : LoadBalancer.of(config.balancing());
