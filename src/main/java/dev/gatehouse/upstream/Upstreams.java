@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,13 +32,21 @@ import java.util.function.Supplier;
  */
 public final class Upstreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstreams.class);
+    /**
+     * How long a pool removed by a reload keeps its targets before they drain: a request that read the old routing
+     * just before the swap still finds a target.
+     */
+    static final Duration RETIRE_GRACE = Duration.ofSeconds(1);
+
+    private record Retired(UpstreamPool pool, long sinceNanos) {
+    }
 
     private volatile Map<String, UpstreamPool> pools;
     private final Class<? extends SocketChannel> channelType;
     private final Supplier<EventLoopGroup> groupFactory;
     private final Map<String, HealthChecker> checkers = new ConcurrentHashMap<>();
     /** Pools removed by a reload whose targets still drain; dropped once they are done. */
-    private final List<UpstreamPool> retired = new CopyOnWriteArrayList<>();
+    private final List<Retired> retired = new CopyOnWriteArrayList<>();
     private EventLoopGroup group;
     private ScheduledFuture<?> housekeeping;
 
@@ -73,10 +82,15 @@ public final class Upstreams implements AutoCloseable {
         housekeeping = group.next().scheduleAtFixedRate(() -> {
             try {
                 pools.values().forEach(UpstreamPool::tick);
-                for (UpstreamPool p : retired) {
-                    p.tick();
-                    if (p.drainingTargets().isEmpty()) {
-                        retired.remove(p);
+                long now = System.nanoTime();
+                for (Retired r : retired) {
+                    if (now - r.sinceNanos() < RETIRE_GRACE.toNanos()) {
+                        continue;
+                    }
+                    r.pool().drainAll();
+                    r.pool().tick();
+                    if (r.pool().drainingTargets().isEmpty()) {
+                        retired.remove(r);
                     }
                 }
             } catch (Throwable e) { // a periodic task that throws is never run again
@@ -146,8 +160,9 @@ public final class Upstreams implements AutoCloseable {
     }
 
     /**
-     * A pool gone from the reloaded file: it leaves the map and stops checking, and its targets drain (their
-     * requests in flight get the pool's deregistration delay). Call it once no new route points at the pool.
+     * A pool gone from the reloaded file: it leaves the map and stops checking at once, and its targets drain after
+     * {@link #RETIRE_GRACE}; their requests in flight get the pool's deregistration delay. Call it once no new route
+     * points at the pool.
      */
     public synchronized void retire(String name) {
         UpstreamPool pool = pools.get(name);
@@ -158,9 +173,10 @@ public final class Upstreams implements AutoCloseable {
         next.remove(name);
         pools = Collections.unmodifiableMap(next);
         stopChecker(name);
-        pool.drainAll();
-        if (!pool.drainingTargets().isEmpty()) {
-            retired.add(pool);
+        if (group != null) {
+            retired.add(new Retired(pool, System.nanoTime()));
+        } else {
+            pool.drainAll(); // not started: no housekeeping, and no request can be on its way
         }
     }
 
