@@ -154,22 +154,40 @@ final class Reloader implements AutoCloseable {
             return refuse(trigger, List.of("cannot build the new routing: " + e.getMessage()));
         }
 
-        // From here on nothing can fail the reload: each step is applied or logs its own trouble.
-        tls.ifPresent(t -> t.update(after));
-        diff.changedPools().forEach(upstreams::update);
+        commit(diff, routing, moved);
+        log.info("config reloaded ({}) from {}: {}", trigger, after.source(), String.join("; ", diff.changes()));
+        return ReloadResult.applied(diff.changes());
+    }
+
+    /**
+     * Applies a diff whose routing is built and whose listeners are bound. Nothing here fails the reload any more:
+     * a step in trouble logs it and the others go on, so the server never serves half of one config.
+     */
+    private void commit(ConfigDiff diff, Routing routing, Map<Listeners.Kind, Channel> moved) {
+        GatehouseConfig after = diff.after();
+        step("certificates", () -> tls.ifPresent(t -> t.update(after)));
+        for (ConfigDiff.PoolChange change : diff.changedPools()) {
+            step("upstream \"" + change.name() + "\"", () -> upstreams.update(change));
+        }
         if (diff.upstreamTimeoutsChanged()) {
             connections.timeouts(after.timeouts().connect(), after.timeouts().idle());
         }
         if (diff.accessLogFileChanged()) {
-            after.accessLog().file().ifPresentOrElse(AccessLogFile::install, AccessLogFile::installStdout);
+            step("access log", () -> after.accessLog().file()
+                    .ifPresentOrElse(AccessLogFile::install, AccessLogFile::installStdout));
         }
         state.routing(routing);
         current = after;
         putMoved(diff, moved);
         diff.removedPools().forEach(upstreams::retire);
+    }
 
-        log.info("config reloaded ({}) from {}: {}", trigger, after.source(), String.join("; ", diff.changes()));
-        return ReloadResult.applied(diff.changes());
+    private static void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error("config reload: applying {} failed, the rest of the new config applies", what, e);
+        }
     }
 
     private static final class BindFailure extends Exception {
