@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Asks for a reload when the config file changes on disk. Polls the file's modification time, size and identity
@@ -28,6 +29,7 @@ final class ConfigWatcher implements AutoCloseable {
 
     private final Path file;
     private final Runnable onChange;
+    private final LongSupplier nanos;
     private ScheduledExecutorService executor;
     private Stamp seen;
     private Stamp pending;
@@ -39,8 +41,13 @@ final class ConfigWatcher implements AutoCloseable {
 
     /** @param onChange runs on the watcher's thread once the file changed and settled; it should not block long */
     ConfigWatcher(Path file, Runnable onChange) {
+        this(file, onChange, System::nanoTime);
+    }
+
+    ConfigWatcher(Path file, Runnable onChange, LongSupplier nanos) {
         this.file = Objects.requireNonNull(file, "file");
         this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.nanos = nanos;
     }
 
     synchronized void start() {
@@ -62,7 +69,8 @@ final class ConfigWatcher implements AutoCloseable {
         pending = null;
     }
 
-    private synchronized void check() {
+    /** One poll: notes a new version, or acts on one that has settled. */
+    synchronized void check() {
         try {
             Stamp now = stamp();
             if (now == null || now.equals(seen)) {
@@ -71,10 +79,10 @@ final class ConfigWatcher implements AutoCloseable {
             }
             if (!now.equals(pending)) {
                 pending = now;
-                pendingSinceNanos = System.nanoTime();
+                pendingSinceNanos = nanos.getAsLong();
                 return;
             }
-            if (System.nanoTime() - pendingSinceNanos >= DEBOUNCE.toNanos()) {
+            if (nanos.getAsLong() - pendingSinceNanos >= DEBOUNCE.toNanos()) {
                 seen = now;
                 pending = null;
                 log.info("config file {} changed on disk: reloading", file);
