@@ -364,6 +364,50 @@ class ReloadIT {
     }
 
     @Test
+    void aRequestToATargetRemovedFromTheFileIsCutWhenTheDeregistrationDelayIsOverAndRetried() throws Exception {
+        String yaml = """
+                sites:
+                  app.test: { upstream: app }
+                upstreams:
+                  app:
+                    targets: [%s]
+                    deregistration_delay: 1s
+                """;
+        try (TestBackend fast = TestBackend.echo("fast");
+             TestBackend hanging = TestBackend.start("hanging", ex -> {
+                 try {
+                     Thread.sleep(20_000); // far longer than the delay: only Gatehouse can end this request
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 ex.close();
+             });
+             TestGatehouse gh = TestGatehouse.start(yaml.formatted(hanging.address()), dir)) {
+            CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(gh.uri("/hang"))
+                    .header("Host", "app.test").timeout(Duration.ofSeconds(15)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (hanging.requestCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(hanging.requestCount()).isEqualTo(1);
+
+            rewrite(gh, LISTEN, yaml.formatted(fast.address()));
+            long removedAt = System.nanoTime();
+            assertThat(gh.server().reload().applied()).isTrue();
+
+            HttpResponse<String> cut = inFlight.get(15, TimeUnit.SECONDS);
+            Duration after = Duration.ofNanos(System.nanoTime() - removedAt);
+            // Cut before any answer, the GET is retried on the pool's remaining target.
+            assertThat(cut.statusCode()).isEqualTo(200);
+            assertThat(cut.body()).contains("backend: " + fast.port());
+            assertThat(after).as("cut when the deregistration delay was over")
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+            assertThat(hanging.requestCount()).as("no new request to the removed target").isEqualTo(1);
+        }
+    }
+
+    @Test
     void changedHealthSettingsRestartTheChecksAndTheTargetKeepsItsState() throws Exception {
         String yaml = """
                 sites:
