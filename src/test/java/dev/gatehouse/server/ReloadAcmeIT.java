@@ -7,7 +7,6 @@ import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.testing.JarProcess;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -36,7 +35,7 @@ class ReloadAcmeIT {
                     sites:
                       localhost: { respond: { status: 200, body: "first" } }
                     """, dir)) {
-                Files.writeString(dir.resolve("gatehouse.yaml"), "listen: " + listen + "\n" + head + """
+                gh.rewrite(head + """
                         sites:
                           localhost: { respond: { status: 200, body: "first" } }
                           reloaded.test: { tls: acme, respond: { status: 200, body: "added by reload" } }

@@ -9,9 +9,7 @@ import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class ReloadUnderLoadIT {
-    private static final String LISTEN = "listen: { http: 0, https: off, address: 127.0.0.1 }\n";
     private static final int RELOADS = 20;
     private static final int CLIENT_THREADS = 3;
     private static final int RAW_THREADS = 2;
@@ -120,10 +117,7 @@ class ReloadUnderLoadIT {
             long reloadStart = System.nanoTime();
             List<String> refused = new ArrayList<>();
             for (int i = 1; i <= RELOADS; i++) {
-                Path file = dir.resolve("gatehouse.yaml");
-                Path tmp = dir.resolve("gatehouse.yaml.tmp");
-                Files.writeString(tmp, LISTEN + config(i % 2 == 1, a, b));
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                gh.rewrite(config(i % 2 == 1, a, b));
                 ReloadResult result = gh.server().reload();
                 if (!result.applied()) {
                     refused.add(result.errors().toString());
