@@ -199,12 +199,19 @@ final class Reloader implements AutoCloseable {
     /** Binds the listeners whose port or address changed, beside the old ones, which keep accepting for now. */
     private void bindMoved(ConfigDiff diff, Map<Listeners.Kind, Channel> moved) throws BindFailure {
         GatehouseConfig after = diff.after();
-        if (diff.httpListenerChanged() && after.listen().http().isPresent()) {
+        if (diff.httpListenerChanged() && after.listen().http().isPresent()
+                && !boundAlready(Listeners.Kind.HTTP, diff, after.listen().http())) {
             moved.put(Listeners.Kind.HTTP, bind(Listeners.Kind.HTTP, after.listen().address(), after.listen().http()));
         }
-        if (diff.httpsListenerChanged()) {
+        if (diff.httpsListenerChanged() && !boundAlready(Listeners.Kind.HTTPS, diff, after.listen().https())) {
             moved.put(Listeners.Kind.HTTPS, bind(Listeners.Kind.HTTPS, after.listen().address(), after.listen().https()));
         }
+    }
+
+    /** The file now names the port the listener got for port 0: nothing to move. */
+    private boolean boundAlready(Listeners.Kind kind, ConfigDiff diff, OptionalInt port) {
+        return diff.before().listen().address().equals(diff.after().listen().address())
+                && port.getAsInt() != 0 && listeners.port(kind) == port.getAsInt();
     }
 
     private Channel bind(Listeners.Kind kind, String address, OptionalInt port) throws BindFailure {

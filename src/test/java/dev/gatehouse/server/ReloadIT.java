@@ -234,6 +234,34 @@ class ReloadIT {
     }
 
     @Test
+    void thePlainListenerCanBeTurnedOffAndOnBesideHttps() throws Exception {
+        String site = """
+                sites:
+                  localhost: { respond: { status: 200, body: "secure" } }
+                """;
+        try (TestGatehouse gh = TestGatehouse.startListening("{ http: 0, https: 0, address: 127.0.0.1 }", site, dir)) {
+            TlsProbe.Trust trust = TlsProbe.trusting(dir.resolve("data/local-ca/root.pem"));
+            int httpPort = gh.port();
+
+            int httpsPort = gh.httpsPort();
+            gh.rewrite("{ http: off, https: " + httpsPort + ", address: 127.0.0.1 }", site);
+            assertThat(gh.server().reload().changes()).containsExactly("listen.http: 0 -> off",
+                    "listen.https: 0 -> " + httpsPort);
+            assertThat(gh.port()).isEqualTo(-1);
+            assertThat(gh.httpsPort()).as("the port it had is the port the file names now: kept").isEqualTo(httpsPort);
+            assertThat(refused(httpPort)).as("plain listener closed").isTrue();
+            assertThat(TlsProbe.get(gh.httpsPort(), "localhost", trust, "localhost", "/").body()).isEqualTo("secure");
+
+            int newHttp = JarProcess.freePort();
+            gh.rewrite("{ http: " + newHttp + ", https: " + gh.httpsPort() + ", address: 127.0.0.1 }", site);
+            assertThat(gh.server().reload().applied()).isTrue();
+            HttpResponse<String> redirect = get(URI.create("http://127.0.0.1:" + newHttp + "/x"), "localhost");
+            assertThat(redirect.statusCode()).as("plain HTTP redirects to HTTPS").isBetween(301, 308);
+            assertThat(redirect.headers().firstValue("location")).hasValue("https://localhost:" + gh.httpsPort() + "/x");
+        }
+    }
+
+    @Test
     void aPortThatWillNotBindFailsTheReloadAndTheOldListenerKeepsServing() throws Exception {
         try (ServerSocket taken = new ServerSocket();
              TestGatehouse gh = TestGatehouse.start("""
