@@ -3,8 +3,9 @@ package dev.gatehouse.cli;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT handling, and SIGHUP for a config reload. A JVM shutdown hook would exit with status 143 and could not wait for the drain
- * from the main thread; catching the signals lets {@code run} stop gracefully and exit 0.
+ * SIGTERM and SIGINT handling, and SIGHUP for a config reload. A JVM shutdown hook would exit with status 143
+ * and could not wait for the drain from the main thread; catching the signals lets {@code run} stop gracefully and
+ * exit 0.
  */
 final class Signals {
     private Signals() {

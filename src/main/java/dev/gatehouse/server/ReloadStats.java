@@ -22,7 +22,7 @@ public final class ReloadStats {
         return reloads.get();
     }
 
-    /** Reloads refused since start (invalid config, a change that cannot be applied live, a port that would not bind). */
+    /** Reloads refused since start: invalid config, a change that cannot be applied live, a port that will not bind. */
     public long failed() {
         return failed.get();
     }

@@ -204,7 +204,8 @@ final class Reloader implements AutoCloseable {
             moved.put(Listeners.Kind.HTTP, bind(Listeners.Kind.HTTP, after.listen().address(), after.listen().http()));
         }
         if (diff.httpsListenerChanged() && !boundAlready(Listeners.Kind.HTTPS, diff, after.listen().https())) {
-            moved.put(Listeners.Kind.HTTPS, bind(Listeners.Kind.HTTPS, after.listen().address(), after.listen().https()));
+            moved.put(Listeners.Kind.HTTPS,
+                    bind(Listeners.Kind.HTTPS, after.listen().address(), after.listen().https()));
         }
     }
 

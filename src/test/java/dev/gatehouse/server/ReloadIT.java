@@ -112,7 +112,8 @@ class ReloadIT {
                     .contains("upstrem");
             assertThat(get(gh.uri("/"), "app.test").body()).isEqualTo("old");
             assertThat(gh.server().reloadStats().failed()).isEqualTo(1);
-            assertThat(gh.server().reloadStats().last()).hasValueSatisfying(o -> assertThat(o.result()).isEqualTo(result));
+            assertThat(gh.server().reloadStats().last())
+                    .hasValueSatisfying(o -> assertThat(o.result()).isEqualTo(result));
         }
     }
 
@@ -257,7 +258,8 @@ class ReloadIT {
             assertThat(gh.server().reload().applied()).isTrue();
             HttpResponse<String> redirect = get(URI.create("http://127.0.0.1:" + newHttp + "/x"), "localhost");
             assertThat(redirect.statusCode()).as("plain HTTP redirects to HTTPS").isBetween(301, 308);
-            assertThat(redirect.headers().firstValue("location")).hasValue("https://localhost:" + gh.httpsPort() + "/x");
+            assertThat(redirect.headers().firstValue("location"))
+                    .hasValue("https://localhost:" + gh.httpsPort() + "/x");
         }
     }
 
