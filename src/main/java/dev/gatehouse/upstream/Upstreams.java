@@ -138,9 +138,7 @@ public final class Upstreams implements AutoCloseable {
         if (pool == null) {
             throw new IllegalArgumentException("no upstream pool named \"" + change.name() + "\" to update");
         }
-        if (change.settingsChanged()) {
-            pool.reconfigure(change.after());
-        }
+        pool.reconfigure(change.after()); // also when only targets changed: config() then reads as the file does
         for (Target t : change.addedTargets()) {
             pool.addFromFile(t);
         }
