@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code gatehouse run [--config FILE]}: serve until SIGTERM or SIGINT, then stop gracefully (in-flight requests
- * get the configured shutdown grace) and exit 0.
+ * get the configured shutdown grace) and exit 0. SIGHUP reloads the config file, as does a change to it on disk.
  */
 @Command(name = "run", description = "Run the server.")
 final class RunCommand implements Callable<Integer> {
@@ -44,10 +45,12 @@ final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onHangup(() -> server.reloadAsync("SIGHUP"));
         log.info("gatehouse started with {} ({} sites)", config, cfg.sites().size());
         stop.await();
-        log.info("stopping: finishing in-flight requests (up to {}s)", cfg.timeouts().shutdown().toSeconds());
-        server.stop(cfg.timeouts().shutdown());
+        Duration grace = server.config().timeouts().shutdown(); // a reload may have changed it
+        log.info("stopping: finishing in-flight requests (up to {}s)", grace.toSeconds());
+        server.stop(grace);
         log.info("stopped");
         return 0;
     }

@@ -27,8 +27,9 @@ public final class ConnectionPool {
     static final int MAX_IDLE_PER_TARGET = 64;
 
     private final Class<? extends SocketChannel> channelType;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
+    /** Replaced by a reload; connections opened before keep the timeouts they were opened with. */
+    private volatile Duration connectTimeout;
+    private volatile Duration idleTimeout;
     private final Http2Connections http2;
     private final FastThreadLocal<Map<Target, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
         @Override
@@ -49,6 +50,12 @@ public final class ConnectionPool {
         return http2;
     }
 
+    /** New upstream connect and idle timeouts, for connections opened from now on (a reload changed them). */
+    public void timeouts(Duration connect, Duration idle) {
+        this.connectTimeout = connect;
+        this.idleTimeout = idle;
+    }
+
     /** An idle, open connection to the target on the calling event loop, or null. */
     Channel poll(Target target) {
         ArrayDeque<Channel> queue = idle.get().get(target);
@@ -63,6 +70,8 @@ public final class ConnectionPool {
 
     /** Opens a new connection on {@code loop}; its reads are driven by the proxy (auto-read off). */
     ChannelFuture connect(EventLoop loop, Target target) {
+        Duration connectTimeout = this.connectTimeout;
+        long idleMillis = this.idleTimeout.toMillis();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -75,7 +84,7 @@ public final class ConnectionPool {
                         ch.pipeline()
                                 .addLast("http-codec", new HttpClientCodec())
                                 // Reader idle only (no per-write listener); an upload in progress is watched on the client side.
-                                .addLast("upstream", new UpstreamHandler(idleTimeout.toMillis()));
+                                .addLast("upstream", new UpstreamHandler(idleMillis));
                     }
                 });
         return b.connect(new InetSocketAddress(target.host(), target.port()));

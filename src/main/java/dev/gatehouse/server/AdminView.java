@@ -25,7 +25,7 @@ final class AdminView implements RunningInstance {
 
     @Override
     public GatehouseConfig config() {
-        return server.currentConfig();
+        return server.config();
     }
 
     @Override
@@ -49,7 +49,7 @@ final class AdminView implements RunningInstance {
 
     @Override
     public ReloadResult reload() {
-        return server.reload();
+        return server.reloadAsync("admin API").join();
     }
 
     @Override

@@ -1,35 +1,27 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
-import dev.gatehouse.config.ConfigError;
-import dev.gatehouse.config.ConfigException;
-import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.upstream.Upstreams;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #stop} stops
- * accepting, lets in-flight requests finish within a grace period, then closes everything.
+ * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #reload()}
+ * applies the config file's changes without dropping a connection, {@link #stop} stops accepting, lets in-flight
+ * requests finish within a grace period, then closes everything.
  */
 public final class GatehouseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
@@ -39,11 +31,10 @@ public final class GatehouseServer implements AutoCloseable {
     private final ServerState state;
     private final Upstreams upstreams;
     private final Optional<AdminServer> admin;
-    private final List<Channel> listeners = new ArrayList<>();
-    private EventLoopGroup acceptors;
-    private EventLoopGroup workers;
+    private final Listeners listeners;
     private final Optional<TlsRuntime> tls;
-    private int httpPort = -1;
+    private final Reloader reloader;
+    private final ConfigWatcher watcher;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Transport.best());
@@ -61,10 +52,19 @@ public final class GatehouseServer implements AutoCloseable {
         this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
         state.routing(compile(config, connections, upstreams, state));
-        boolean httpOn = config.listen().http().isPresent();
+        this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
-                ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(httpOn, state.httpsPort() >= 0)))
+                ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
+                        listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0)))
                 : Optional.empty();
+        this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
+        this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
+                next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
+    }
+
+    private HttpInitializer initializer(Listeners.Kind kind) {
+        return new HttpInitializer(state, kind == Listeners.Kind.HTTPS
+                ? Optional.of(tls.orElseThrow().registry()) : Optional.empty());
     }
 
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
@@ -81,8 +81,7 @@ public final class GatehouseServer implements AutoCloseable {
      */
     public void start() throws InterruptedException, IOException {
         config.accessLog().file().ifPresent(AccessLogFile::install);
-        acceptors = transport.newGroup(1);
-        workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        listeners.start();
         try {
             upstreams.start();
             // First, so that errors while loading certificates already show on the dashboard.
@@ -91,60 +90,62 @@ public final class GatehouseServer implements AutoCloseable {
             }
             if (tls.isPresent()) {
                 tls.get().load();
-                Channel ch = bind(config.listen().https().getAsInt(),
-                        new HttpInitializer(state, Optional.of(tls.get().registry())));
-                state.httpsPort(((InetSocketAddress) ch.localAddress()).getPort());
+                bind(Listeners.Kind.HTTPS, config.listen().https().getAsInt());
+                state.httpsPort(listeners.port(Listeners.Kind.HTTPS));
                 log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
             }
             OptionalInt http = config.listen().http();
             if (http.isPresent()) {
-                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, Optional.empty()));
-                httpPort = ((InetSocketAddress) ch.localAddress()).getPort();
-                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
+                bind(Listeners.Kind.HTTP, http.getAsInt());
+                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort(),
                         transport.name());
             }
             tls.ifPresent(TlsRuntime::start);
+            watcher.start();
         } catch (RuntimeException | InterruptedException | IOException e) {
             close();
             throw e;
         }
     }
 
-    private Channel bind(int port, HttpInitializer initializer) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer);
-        Channel ch = b.bind(new InetSocketAddress(config.listen().address(), port)).sync().channel();
-        listeners.add(ch);
-        return ch;
+    private void bind(Listeners.Kind kind, int port) throws InterruptedException {
+        listeners.put(kind, listeners.bind(config.listen().address(), port, initializer(kind)));
+    }
+
+    /**
+     * Reloads the config file and applies what changed (see {@link Reloader}): listeners stay bound unless moved,
+     * the new routing takes new requests while requests in flight finish, pools keep their live state and targets
+     * registered through the admin API. When the new file is invalid or asks for what cannot change live, the
+     * running config keeps serving unchanged and the result says why. Reloads run one at a time on a thread of
+     * their own; this call blocks until this one is done, so never call it on an event loop (use
+     * {@link #reloadAsync}).
+     */
+    public ReloadResult reload() {
+        return reloadAsync("api").join();
+    }
+
+    /**
+     * {@link #reload()} without waiting.
+     *
+     * @param trigger what asked for the reload, for the log line (e.g. {@code SIGHUP}, {@code admin API})
+     */
+    public CompletableFuture<ReloadResult> reloadAsync(String trigger) {
+        return reloader.reload(trigger);
+    }
+
+    /** Reloads since start, and those refused. */
+    public ReloadStats reloadStats() {
+        return reloader.stats();
+    }
+
+    /** The config serving now: the one given at construction, or the last one a reload applied. */
+    public GatehouseConfig config() {
+        return reloader.current();
     }
 
     /** The upstream pools, for the admin API and tests. */
     public Upstreams upstreams() {
         return upstreams;
-    }
-
-    /**
-     * Validates the config file without applying it: a placeholder so the admin API and CLI have their reload to
-     * call; replaced by the real reload.
-     */
-    public ReloadResult reload() {
-        try {
-            ConfigLoader.load(config.source());
-            return ReloadResult.applied(List.of());
-        } catch (ConfigException e) {
-            return ReloadResult.refused(e.errors().stream().map(ConfigError::format).toList());
-        }
-    }
-
-    /** The config serving now. */
-    GatehouseConfig currentConfig() {
-        return state.routing().config();
     }
 
     /** Certificates and HTTPS, when the https listener is on. */
@@ -164,7 +165,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** The bound plain-HTTP port (useful when the config asked for port 0), or -1 when there is none. */
     public int httpPort() {
-        return httpPort;
+        return listeners.port(Listeners.Kind.HTTP);
     }
 
     /**
@@ -173,10 +174,9 @@ public final class GatehouseServer implements AutoCloseable {
      */
     public void stop(Duration grace) {
         state.startDraining();
-        for (Channel l : listeners) {
-            l.close().awaitUninterruptibly();
-        }
-        listeners.clear();
+        watcher.close();
+        reloader.close(); // a reload must not bind a listener while the server drains
+        listeners.closeAll();
         for (Channel ch : state.connections()) {
             ch.eventLoop().execute(() -> {
                 ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
@@ -203,19 +203,13 @@ public final class GatehouseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        watcher.close();
+        reloader.close();
         admin.ifPresent(AdminServer::close);
         tls.ifPresent(TlsRuntime::close);
         upstreams.close();
-        for (Channel l : listeners) {
-            l.close();
-        }
-        listeners.clear();
+        listeners.closeAll();
         state.connections().close().awaitUninterruptibly();
-        if (workers != null) {
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        listeners.shutdownLoops();
     }
 }

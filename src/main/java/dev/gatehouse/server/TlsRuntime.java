@@ -60,6 +60,14 @@ final class TlsRuntime implements AutoCloseable {
         manager.start();
     }
 
+    /**
+     * A reload's sites: new ones get certificates (local CA and files at once, ACME scheduled), removed ones stop
+     * being served and renewed. Blocking: call it off the event loop.
+     */
+    void update(GatehouseConfig config) {
+        manager.update(config);
+    }
+
     CertificateRegistry registry() {
         return registry;
     }

@@ -22,7 +22,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,8 @@ public final class CertificateManager implements AutoCloseable {
     /** How often a running instance looks for {@code gatehouse certs renew NAME} requests. */
     static final Duration RENEW_REQUEST_POLL = Duration.ofSeconds(2);
 
-    private final GatehouseConfig config;
+    /** The running config's sites; replaced by {@link #update}. */
+    private volatile GatehouseConfig config;
     private final FileStorage storage;
     private final CertificateRegistry registry;
     private final AcmeIssuer acme;
@@ -56,7 +56,8 @@ public final class CertificateManager implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
-    private final List<FileCertificate.Watch> watches = new ArrayList<>();
+    private final Map<String, FileCertificate.Watch> watches = new ConcurrentHashMap<>();
+    private volatile boolean started;
     private final AtomicLong acmeFailures = new AtomicLong();
     private volatile LocalCa localCa;
 
@@ -94,7 +95,8 @@ public final class CertificateManager implements AutoCloseable {
                 SiteTls.Files files = (SiteTls.Files) site.tls();
                 FileCertificate file = new FileCertificate(files.cert(), files.key());
                 registry.put(name, file.load());
-                watches.add(file.watch(scheduler, FileCertificate.DEFAULT_POLL_INTERVAL, reloaded -> {
+                closeWatch(name);
+                watches.put(name, file.watch(scheduler, FileCertificate.DEFAULT_POLL_INTERVAL, reloaded -> {
                     try {
                         registry.put(name, reloaded);
                         log.info("tls name={} reloaded {}", name, files.cert());
@@ -120,6 +122,7 @@ public final class CertificateManager implements AutoCloseable {
 
     /** Starts issuing and renewing ACME certificates (call once the listeners that answer challenges are bound). */
     public void start() {
+        started = true;
         for (Site site : config.sites().values()) {
             if (CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
                 scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
@@ -127,6 +130,66 @@ public final class CertificateManager implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(this::pollRenewRequests, RENEW_REQUEST_POLL.toMillis(),
                 RENEW_REQUEST_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes a reloaded config's sites: sites new to it (or whose {@code tls:} changed) get their certificate as at
+     * start (files, local CA at once; ACME scheduled now), removed ones are no longer served or renewed (what storage
+     * holds for them stays). Blocking (disk, key generation): call it off the event loop. Errors with one site are
+     * logged and do not stop the others.
+     */
+    public synchronized void update(GatehouseConfig next) {
+        Map<String, Site> before = config.sites();
+        config = next;
+        for (Site old : before.values()) {
+            Site now = next.sites().get(old.host());
+            if (now == null || !now.tls().equals(old.tls())) {
+                forget(old.host());
+            }
+        }
+        for (Site site : next.sites().values()) {
+            Site old = before.get(site.host());
+            if (old != null && old.tls().equals(site.tls())) {
+                continue;
+            }
+            try {
+                load(site);
+            } catch (Exception e) {
+                log.error("tls name={} cannot serve a certificate: {}", site.host(), e.getMessage());
+            }
+            if (started && CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
+                scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
+            }
+        }
+        Optional<String> defaultName = next.defaultSite().filter(registry.names()::contains);
+        if (defaultName.isPresent()) {
+            registry.setDefault(defaultName.get());
+        } else {
+            registry.clearDefault();
+        }
+    }
+
+    /** A site left the config (or changed where its certificate comes from): stop serving and renewing it. */
+    private void forget(String name) {
+        ScheduledFuture<?> renewal = scheduled.remove(name);
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+        closeWatch(name);
+        failures.remove(name);
+        registry.remove(name);
+        log.info("tls name={} no longer in the config: not served or renewed (stored files kept)", name);
+    }
+
+    private void closeWatch(String name) {
+        FileCertificate.Watch w = watches.remove(name);
+        if (w != null) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                log.debug("tls closing a file watch: {}", e.toString());
+            }
+        }
     }
 
     /** Forces a renewal of {@code name} now (ACME or local CA). */
@@ -312,6 +375,9 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void schedule(String name, Instant at, Work work) {
+        if (!config.sites().containsKey(name)) {
+            return; // the site was removed by a reload while its certificate work ran
+        }
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         ScheduledFuture<?> previous = scheduled.put(name,
                 scheduler.schedule(() -> guarded(name, work), delay, TimeUnit.MILLISECONDS));
@@ -353,12 +419,8 @@ public final class CertificateManager implements AutoCloseable {
     @Override
     public void close() {
         scheduled.values().forEach(f -> f.cancel(false));
-        for (FileCertificate.Watch w : watches) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                log.debug("tls closing a file watch: {}", e.toString());
-            }
+        for (String name : List.copyOf(watches.keySet())) {
+            closeWatch(name);
         }
     }
 }

@@ -22,6 +22,8 @@ public final class TargetState {
     private final Target target;
     private final String stickyId;
     private volatile int weight;
+    private volatile int maxRequests;
+    private volatile Origin origin;
     private volatile boolean draining;
     private volatile long drainingSinceNanos;
     private final Set<TargetLease> cuttable = ConcurrentHashMap.newKeySet();
@@ -52,8 +54,14 @@ public final class TargetState {
      * @param usableSinceNanos when the target started to take traffic (for slow start); long ago for a fresh pool
      */
     TargetState(Target target, long usableSinceNanos) {
+        this(target, usableSinceNanos, Origin.FILE);
+    }
+
+    TargetState(Target target, long usableSinceNanos, Origin origin) {
         this.target = Objects.requireNonNull(target, "target");
         this.weight = target.weight();
+        this.maxRequests = target.maxRequests();
+        this.origin = Objects.requireNonNull(origin, "origin");
         this.stickyId = stickyId(target.address());
         this.usableSinceNanos = usableSinceNanos;
     }
@@ -75,8 +83,43 @@ public final class TargetState {
         weight = newWeight;
     }
 
+    /** The current limit of requests in flight, 0 for none (the configured one until the file changes it). */
     public int maxRequests() {
-        return target.maxRequests();
+        return maxRequests;
+    }
+
+    void maxRequests(int limit) {
+        maxRequests = limit;
+    }
+
+    /**
+     * Where the target came from. A reload adds, re-weights and removes only what the file changed, and never
+     * removes a target registered through the admin API; a target the file lists becomes the file's.
+     */
+    public Origin origin() {
+        return origin;
+    }
+
+    void origin(Origin o) {
+        origin = o;
+    }
+
+    /** Where a target came from. */
+    public enum Origin {
+        /** Listed in the config file; a reload whose file no longer lists it drains it. */
+        FILE("file"),
+        /** Registered at run time (admin API); lives in memory only and survives reloads, not restarts. */
+        API("api");
+
+        private final String label;
+
+        Origin(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
 
     /** Opaque id put in the sticky cookie: does not reveal the address, the same on every Gatehouse node. */
@@ -160,7 +203,7 @@ public final class TargetState {
 
     /** Takes a request slot unless the target is at {@code max_requests}. */
     boolean tryAcquire() {
-        int limit = target.maxRequests();
+        int limit = maxRequests;
         while (true) {
             int n = inFlight.get();
             if (limit > 0 && n >= limit) {
@@ -178,7 +221,7 @@ public final class TargetState {
     }
 
     boolean hasCapacity() {
-        int limit = target.maxRequests();
+        int limit = maxRequests;
         return limit == 0 || inFlight.get() < limit;
     }
 

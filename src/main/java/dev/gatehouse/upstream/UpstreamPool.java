@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A named, live pool of targets: picks one per request with its {@link LoadBalancer}, counts requests in flight,
@@ -22,14 +23,10 @@ import java.util.function.LongSupplier;
  * re-weighted and removed (drained) at run time from another thread.
  */
 public final class UpstreamPool {
-    private final Upstream config;
+    private final String name;
     private final LongSupplier nanos;
-    private final LoadBalancer balancer;
-    private final RetryBudget retryBudget;
-    private final Optional<OutlierDetector> outliers;
-    private final long slowStartNanos;
-    private final boolean unknownIsHealthy;
-    private final boolean failOpen;
+    /** Everything taken from the pool's config; replaced whole by {@link #reconfigure}, read once per use. */
+    private volatile Settings settings;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     /** Removed targets with requests still in flight. */
@@ -41,25 +38,63 @@ public final class UpstreamPool {
     }
 
     UpstreamPool(Upstream config, LongSupplier nanos) {
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
+        this.name = config.name();
         this.nanos = nanos;
-        this.balancer = LoadBalancer.of(config.balancing());
-        this.retryBudget = new RetryBudget(config.retries().budgetPercent(), nanos);
-        this.outliers = config.passive().map(p -> new OutlierDetector(config.name(), p, () -> targets));
-        this.slowStartNanos = config.slowStart().toNanos();
-        this.unknownIsHealthy = config.start() == Upstream.Start.UNKNOWN_IS_HEALTHY;
-        this.failOpen = config.whenUnhealthy() == Upstream.WhenUnhealthy.FAIL_OPEN;
+        this.settings = new Settings(config, null, nanos, () -> targets);
         // A fresh pool takes traffic at full weight: slow start is for targets that join or recover later.
-        long longAgo = nanos.getAsLong() - slowStartNanos - 1;
-        this.targets = config.targets().stream().map(t -> new TargetState(t, longAgo)).toArray(TargetState[]::new);
+        long longAgo = nanos.getAsLong() - settings.slowStartNanos - 1;
+        this.targets = config.targets().stream().map(t -> new TargetState(t, longAgo, TargetState.Origin.FILE))
+                .toArray(TargetState[]::new);
+    }
+
+    /**
+     * What a pool takes from its config, derived once. Balancer rotation and the retry budget's counts carry over a
+     * reload when their settings did not change; all other live state is in the targets.
+     */
+    private static final class Settings {
+        final Upstream config;
+        final LoadBalancer balancer;
+        final RetryBudget retryBudget;
+        final Optional<OutlierDetector> outliers;
+        final long slowStartNanos;
+        final boolean unknownIsHealthy;
+        final boolean failOpen;
+
+        Settings(Upstream config, Settings previous, LongSupplier nanos, Supplier<TargetState[]> targets) {
+            this.config = config;
+            this.balancer = previous != null && previous.config.balancing().equals(config.balancing())
+                    ? previous.balancer : LoadBalancer.of(config.balancing());
+            this.retryBudget = previous != null && previous.config.retries().equals(config.retries())
+                    ? previous.retryBudget : new RetryBudget(config.retries().budgetPercent(), nanos);
+            this.outliers = config.passive().map(p -> new OutlierDetector(config.name(), p, targets));
+            this.slowStartNanos = config.slowStart().toNanos();
+            this.unknownIsHealthy = config.start() == Upstream.Start.UNKNOWN_IS_HEALTHY;
+            this.failOpen = config.whenUnhealthy() == Upstream.WhenUnhealthy.FAIL_OPEN;
+        }
     }
 
     public String name() {
-        return config.name();
+        return name;
     }
 
+    /** The pool's settings as the config file (last loaded or reloaded) writes them. */
     public Upstream config() {
-        return config;
+        return settings.config;
+    }
+
+    /**
+     * Takes a reloaded file's settings for this pool (policy, passive checks, retries, queue, slow start...).
+     * Targets keep their live state (health, counters, ejections, requests in flight); the file's target list is
+     * applied separately ({@link #addFromFile}, {@link #retune}, {@link #removeFromFile}). Requests already past
+     * their pick finish as they started.
+     */
+    public synchronized void reconfigure(Upstream config) {
+        if (!config.name().equals(name)) {
+            throw new IllegalArgumentException("pool \"" + name + "\" cannot take the settings of \"" + config.name()
+                    + "\"");
+        }
+        settings = new Settings(config, settings, nanos, () -> targets);
     }
 
     /** The current targets (draining ones left out), in pool order. */
@@ -73,6 +108,7 @@ public final class UpstreamPool {
 
     /** The sticky cookie, when the policy is sticky. */
     public Optional<Balancing.Sticky> stickyCookie() {
+        Upstream config = settings.config;
         return config.balancing().policy() == Balancing.Policy.STICKY
                 ? Optional.of(config.balancing().sticky()) : Optional.empty();
     }
@@ -85,14 +121,15 @@ public final class UpstreamPool {
      */
     public Selection select(RequestKey key, Collection<TargetState> tried) {
         long now = nanos.getAsLong();
+        Settings s = settings;
         TargetState[] snapshot = targets;
-        Candidates healthy = new Candidates(snapshot, now, slowStartNanos, tried, unknownIsHealthy, false, key);
-        TargetState t = balancer.pick(healthy);
-        if (t == null && failOpen && !anyHealthy(snapshot, now)) {
-            t = balancer.pick(new Candidates(snapshot, now, slowStartNanos, tried, unknownIsHealthy, true, key));
+        Candidates healthy = new Candidates(snapshot, now, s.slowStartNanos, tried, s.unknownIsHealthy, false, key);
+        TargetState t = s.balancer.pick(healthy);
+        if (t == null && s.failOpen && !anyHealthy(snapshot, now, s.unknownIsHealthy)) {
+            t = s.balancer.pick(new Candidates(snapshot, now, s.slowStartNanos, tried, s.unknownIsHealthy, true, key));
         }
         if (t == null) {
-            return allBusy(snapshot, tried, now) ? Selection.BUSY : Selection.UNAVAILABLE;
+            return allBusy(snapshot, tried, now, s.unknownIsHealthy) ? Selection.BUSY : Selection.UNAVAILABLE;
         }
         if (!t.tryAcquire()) {
             // Another event loop took the last slot between the pick and now; let the caller wait for the next.
@@ -101,7 +138,7 @@ public final class UpstreamPool {
         return new Selection.Picked(new TargetLease(this, t));
     }
 
-    private boolean anyHealthy(TargetState[] snapshot, long now) {
+    private static boolean anyHealthy(TargetState[] snapshot, long now, boolean unknownIsHealthy) {
         for (TargetState t : snapshot) {
             if (t.weight() > 0 && !t.draining() && t.healthy(unknownIsHealthy) && !t.ejected(now)) {
                 return true;
@@ -111,8 +148,9 @@ public final class UpstreamPool {
     }
 
     /** Some untried target would take the request but for its limit. */
-    private boolean allBusy(TargetState[] snapshot, Collection<TargetState> tried, long now) {
-        boolean anyHealthy = anyHealthy(snapshot, now);
+    private static boolean allBusy(TargetState[] snapshot, Collection<TargetState> tried, long now,
+                                   boolean unknownIsHealthy) {
+        boolean anyHealthy = anyHealthy(snapshot, now, unknownIsHealthy);
         for (TargetState t : snapshot) {
             if (t.weight() > 0 && !t.draining() && !tried.contains(t) && !t.hasCapacity()
                     && (!anyHealthy || t.healthy(unknownIsHealthy) && !t.ejected(now))) {
@@ -124,12 +162,12 @@ public final class UpstreamPool {
 
     /** Counts the first try of a request towards the retry budget. */
     public void countRequest() {
-        retryBudget.request();
+        settings.retryBudget.request();
     }
 
     /** Takes a retry from the budget ({@code retries.budget} of recent requests); false when it is spent. */
     public boolean tryRetry() {
-        return retryBudget.tryRetry();
+        return settings.retryBudget.tryRetry();
     }
 
     // ---- the queue
@@ -139,7 +177,7 @@ public final class UpstreamPool {
      * own). Empty when the queue is full.
      */
     public Optional<Waiter> enqueue(Runnable wake) {
-        if (queued.incrementAndGet() > config.queue().size()) {
+        if (queued.incrementAndGet() > settings.config.queue().size()) {
             queued.decrementAndGet();
             return Optional.empty();
         }
@@ -174,22 +212,24 @@ public final class UpstreamPool {
     // ---- outcomes
 
     void responded(TargetState t, int status) {
-        if (config.passive().map(p -> p.statuses().contains(status)).orElse(false)) {
+        Settings s = settings;
+        if (s.config.passive().map(p -> p.statuses().contains(status)).orElse(false)) {
             t.countFailure();
         }
-        outliers.ifPresent(o -> o.responded(t, status, nanos.getAsLong()));
+        s.outliers.ifPresent(o -> o.responded(t, status, nanos.getAsLong()));
     }
 
     void failed(TargetState t, String why) {
         t.countFailure();
-        outliers.ifPresent(o -> o.failed(t, why, nanos.getAsLong()));
+        settings.outliers.ifPresent(o -> o.failed(t, why, nanos.getAsLong()));
     }
 
     /** Periodic housekeeping (about once a second): ejections that ended, drained targets that are done. */
     void tick() {
-        outliers.ifPresent(o -> o.sweep(nanos.getAsLong()));
+        Settings s = settings;
+        s.outliers.ifPresent(o -> o.sweep(nanos.getAsLong()));
         draining.removeIf(t -> t.inFlight() == 0);
-        long delay = config.deregistrationDelay().toNanos();
+        long delay = s.config.deregistrationDelay().toNanos();
         long now = nanos.getAsLong();
         for (TargetState t : draining) {
             if (now - t.drainingSinceNanos() >= delay) {
@@ -210,16 +250,64 @@ public final class UpstreamPool {
      * unhealthy until checked, as the pool says) and ramps up over {@code slow_start}.
      */
     public synchronized TargetState add(Target target) {
+        return add(target, TargetState.Origin.API);
+    }
+
+    /**
+     * A target the reloaded file lists and the previous one did not: added as by {@link #add}, or re-weighted and
+     * taken over by the file when it was registered at run time already.
+     */
+    public synchronized TargetState addFromFile(Target target) {
+        TargetState t = add(target, TargetState.Origin.FILE);
+        t.origin(TargetState.Origin.FILE);
+        t.maxRequests(target.maxRequests());
+        return t;
+    }
+
+    private TargetState add(Target target, TargetState.Origin origin) {
         Optional<TargetState> existing = find(target.address());
         if (existing.isPresent()) {
             existing.get().weight(target.weight());
             return existing.get();
         }
-        TargetState state = new TargetState(target, nanos.getAsLong());
+        TargetState state = new TargetState(target, nanos.getAsLong(), origin);
         TargetState[] next = java.util.Arrays.copyOf(targets, targets.length + 1);
         next[next.length - 1] = state;
         targets = next;
         return state;
+    }
+
+    /**
+     * The reloaded file changed a target's weight or {@code max_requests}: the target takes them, keeping its live
+     * state. A target no longer in the pool (removed at run time) is added back, as the file lists it.
+     */
+    public synchronized void retune(Target target) {
+        Optional<TargetState> t = find(target.address());
+        if (t.isPresent()) {
+            t.get().weight(target.weight());
+            t.get().maxRequests(target.maxRequests());
+        } else {
+            addFromFile(target);
+        }
+    }
+
+    /**
+     * The reloaded file no longer lists this target: it drains as by {@link #remove}, unless it was registered at run
+     * time (admin API) since, which makes it the API's. Empty when nothing was removed.
+     */
+    public synchronized Optional<TargetState> removeFromFile(String address) {
+        Optional<TargetState> t = find(address);
+        if (t.isEmpty() || t.get().origin() != TargetState.Origin.FILE) {
+            return Optional.empty();
+        }
+        return remove(address);
+    }
+
+    /** The pool is gone from the config: every target drains (in-flight requests get the deregistration delay). */
+    public synchronized void drainAll() {
+        for (TargetState t : targets) {
+            remove(t.address());
+        }
     }
 
     /** Sets a target's weight (0 parks it: no new requests, in-flight ones finish). False when there is none. */
@@ -271,12 +359,13 @@ public final class UpstreamPool {
         for (TargetState t : draining) {
             out.add(status(t, now));
         }
-        return new PoolStatus(name(), config.balancing().policy().configName(), out, Math.max(0, queued.get()));
+        return new PoolStatus(name(), settings.config.balancing().policy().configName(), out,
+                Math.max(0, queued.get()));
     }
 
     private PoolStatus.TargetStatus status(TargetState t, long now) {
         long checked = t.lastCheckMillis();
-        return new PoolStatus.TargetStatus(t.address(), t.weight(), t.effectiveWeight(now, slowStartNanos),
+        return new PoolStatus.TargetStatus(t.address(), t.weight(), t.effectiveWeight(now, settings.slowStartNanos),
                 t.health().label(), checked == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(checked)),
                 t.lastError(), t.passStreak(), t.failStreak(), t.inFlight(), t.requests(), t.failures(),
                 t.ejected(now), t.draining());

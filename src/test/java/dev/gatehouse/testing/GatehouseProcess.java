@@ -15,10 +15,12 @@ import java.util.List;
 public final class GatehouseProcess implements AutoCloseable {
     private final JarProcess jar;
     private final int port;
+    private final Path config;
 
-    private GatehouseProcess(JarProcess jar, int port) {
+    private GatehouseProcess(JarProcess jar, int port, Path config) {
         this.jar = jar;
         this.port = port;
+        this.config = config;
     }
 
     /**
@@ -31,7 +33,7 @@ public final class GatehouseProcess implements AutoCloseable {
         Path config = dir.resolve("gatehouse.yaml");
         Files.writeString(config, "listen: { http: " + port + ", https: off, address: 127.0.0.1 }\n" + yaml);
         JarProcess jar = JarProcess.start(dir, List.of(jvmArgs), "run", "--config", config.toString());
-        GatehouseProcess gh = new GatehouseProcess(jar, port);
+        GatehouseProcess gh = new GatehouseProcess(jar, port, config);
         try {
             jar.awaitListening(port, Duration.ofSeconds(20));
         } catch (AssertionError | RuntimeException e) {
@@ -44,6 +46,11 @@ public final class GatehouseProcess implements AutoCloseable {
     /** A port that was free a moment ago (the usual race is acceptable for tests on loopback). */
     public static int freePort() throws IOException {
         return JarProcess.freePort();
+    }
+
+    /** The config file the process runs with (rewrite it to test reloads). */
+    public Path config() {
+        return config;
     }
 
     public int port() {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
@@ -16,12 +17,16 @@ import java.time.Duration;
  * (http on 127.0.0.1, port 0, https off), so tests write only {@code sites:}, {@code upstreams:} and the like.
  */
 public final class TestGatehouse implements AutoCloseable {
+    private static final String PLAIN_HTTP = "{ http: 0, https: off, address: 127.0.0.1 }";
+
     private final GatehouseServer server;
     private final Path dir;
+    private final String listen;
 
-    private TestGatehouse(GatehouseServer server, Path dir) {
+    private TestGatehouse(GatehouseServer server, Path dir, String listen) {
         this.server = server;
         this.dir = dir;
+        this.listen = listen;
     }
 
     /** Starts Gatehouse with {@code yaml} (relative paths resolve against a fresh temp directory). */
@@ -33,11 +38,11 @@ public final class TestGatehouse implements AutoCloseable {
     /** Starts Gatehouse with {@code yaml}, written as {@code dir/gatehouse.yaml}. */
     public static TestGatehouse start(String yaml, Path dir) throws IOException, ConfigException, InterruptedException {
         Path file = dir.resolve("gatehouse.yaml");
-        Files.writeString(file, "listen: { http: 0, https: off, address: 127.0.0.1 }\n" + yaml);
+        Files.writeString(file, "listen: " + PLAIN_HTTP + "\n" + yaml);
         GatehouseConfig config = ConfigLoader.load(file);
         GatehouseServer server = new GatehouseServer(config);
         server.start();
-        return new TestGatehouse(server, dir);
+        return new TestGatehouse(server, dir, PLAIN_HTTP);
     }
 
     /**
@@ -50,7 +55,23 @@ public final class TestGatehouse implements AutoCloseable {
         Files.writeString(file, "listen: " + listen + "\n" + yaml);
         GatehouseServer server = new GatehouseServer(ConfigLoader.load(file));
         server.start();
-        return new TestGatehouse(server, dir);
+        return new TestGatehouse(server, dir, listen);
+    }
+
+    /**
+     * Replaces the config file with {@code yaml} under the same {@code listen:} it started with, written beside it
+     * and renamed over it as editors do (the running server reloads it on its own, or on {@code server().reload()}).
+     */
+    public void rewrite(String yaml) throws IOException {
+        rewrite(listen, yaml);
+    }
+
+    /** Replaces the config file with {@code yaml} and another {@code listen:} map. */
+    public void rewrite(String listenMap, String yaml) throws IOException {
+        Path tmp = dir.resolve("gatehouse.yaml.tmp");
+        Files.writeString(tmp, "listen: " + listenMap + "\n" + yaml);
+        Files.move(tmp, dir.resolve("gatehouse.yaml"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The bound HTTPS port, or -1 when the listener is off. */

@@ -214,4 +214,64 @@ class UpstreamPoolTest {
         assertThat(w.get().cancel()).as("already woken").isFalse();
         assertThat(pool.status().queued()).isZero();
     }
+
+    @Test
+    void aReloadChangesOnlyWhatTheFileChangedAndLeavesTargetsRegisteredAtRunTime() {
+        UpstreamPool pool = pool(Balancing.Policy.ROUND_ROBIN, Duration.ZERO, 100, 100);
+        TargetState first = pool.targets().get(0);
+        TargetLease inFlight = pick(pool, List.of());
+        pool.add(new Target("10.0.0.9", 8080, 100)); // the admin API
+
+        pool.reconfigure(new Upstream("api", targets(100, 100, 100)));
+        pool.addFromFile(new Target("10.0.0.3", 8080, 100, 7));
+        pool.retune(new Target("10.0.0.1", 8080, 20, 5));
+        assertThat(pool.removeFromFile("10.0.0.9:8080")).as("registered at run time: not the file's").isEmpty();
+        assertThat(pool.removeFromFile("10.0.0.2:8080")).isPresent();
+
+        assertThat(pool.targets()).extracting(TargetState::address)
+                .containsExactly("10.0.0.1:8080", "10.0.0.9:8080", "10.0.0.3:8080");
+        assertThat(pool.targets()).extracting(TargetState::origin).containsExactly(TargetState.Origin.FILE,
+                TargetState.Origin.API, TargetState.Origin.FILE);
+        assertThat(pool.targets().get(0)).as("the same live target").isSameAs(first);
+        assertThat(first.weight()).isEqualTo(20);
+        assertThat(first.maxRequests()).isEqualTo(5);
+        assertThat(first.requests()).as("counters carried over").isEqualTo(1);
+        assertThat(pool.targets().get(2).maxRequests()).isEqualTo(7);
+        inFlight.release();
+    }
+
+    @Test
+    void aTargetTheFileTakesOverBecomesTheFilesAndDrainsWhenTheFileDropsIt() {
+        UpstreamPool pool = pool(Balancing.Policy.ROUND_ROBIN, Duration.ZERO, 100);
+        pool.add(new Target("10.0.0.5", 8080, 100));
+
+        pool.addFromFile(new Target("10.0.0.5", 8080, 50));
+        TargetLease lease = null;
+        for (int i = 0; i < 4 && lease == null; i++) {
+            TargetLease l = pick(pool, List.of());
+            if (l.target().address().equals("10.0.0.5:8080")) {
+                lease = l;
+            } else {
+                l.release();
+            }
+        }
+        assertThat(lease).isNotNull();
+        assertThat(pool.removeFromFile("10.0.0.5:8080")).isPresent();
+
+        assertThat(pool.targets()).extracting(TargetState::address).containsExactly("10.0.0.1:8080");
+        assertThat(pool.drainingTargets()).extracting(TargetState::address).containsExactly("10.0.0.5:8080");
+        lease.release();
+    }
+
+    @Test
+    void reconfiguringAPoolChangesItsPolicyForTheNextPick() {
+        UpstreamPool pool = pool(Balancing.Policy.ROUND_ROBIN, Duration.ZERO, 100, 100);
+        Upstream d = pool.config();
+        pool.reconfigure(new Upstream("api", d.targets(), new Balancing(Balancing.Policy.FIRST,
+                Balancing.HashOn.CLIENT_IP, Balancing.Sticky.DEFAULT), Optional.empty(), d.passive(), d.retries(),
+                d.queue(), d.slowStart(), d.start(), d.whenUnhealthy(), d.deregistrationDelay()));
+
+        assertThat(shares(pool, 10)).containsOnlyKeys("10.0.0.1:8080");
+        assertThat(pool.status().policy()).isEqualTo("first");
+    }
 }
