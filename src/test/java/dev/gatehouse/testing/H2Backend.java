@@ -32,6 +32,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -77,33 +78,58 @@ public final class H2Backend implements AutoCloseable {
                         openConnections.incrementAndGet();
                         ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         ch.attr(STREAMS_ON_CONNECTION).set(new AtomicInteger());
-                        if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        if (tls == null) {
+                            addHttp2(ch, null, maxConcurrentStreams);
+                            return;
                         }
-                        ch.pipeline()
-                                .addLast(Http2FrameCodecBuilder.forServer().initialSettings(
-                                        Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams)).build())
-                                .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                                    @Override
-                                    protected void initChannel(Http2StreamChannel stream) {
-                                        streams.incrementAndGet();
-                                        int n = stream.parent().attr(STREAMS_ON_CONNECTION).get().incrementAndGet();
-                                        int active = activeStreams.incrementAndGet();
-                                        maxActiveStreams.accumulateAndGet(active, Math::max);
-                                        stream.closeFuture().addListener(f -> activeStreams.decrementAndGet());
-                                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                                                .addLast(new StreamHandler(tls != null, n));
+                        // HTTP/2 starts once the handshake is done: a SETTINGS frame queued before a handshake that
+                        // then fails would be left in the TLS handler's queue.
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                                if (evt instanceof SslHandshakeCompletionEvent done) {
+                                    ctx.pipeline().remove(this);
+                                    if (done.isSuccess()) {
+                                        addHttp2(ch, tls, maxConcurrentStreams);
+                                    } else {
+                                        ctx.close();
                                     }
-                                }))
-                                .addLast(new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        ctx.close(); // a failed handshake or a broken peer: nothing to report
-                                    }
-                                });
+                                }
+                                super.userEventTriggered(ctx, evt);
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close(); // a failed handshake: nothing to report
+                            }
+                        });
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    private void addHttp2(Channel ch, SslContext tls, long maxConcurrentStreams) {
+        ch.pipeline()
+                .addLast(Http2FrameCodecBuilder.forServer().initialSettings(
+                        Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams)).build())
+                .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        streams.incrementAndGet();
+                        int n = stream.parent().attr(STREAMS_ON_CONNECTION).get().incrementAndGet();
+                        int active = activeStreams.incrementAndGet();
+                        maxActiveStreams.accumulateAndGet(active, Math::max);
+                        stream.closeFuture().addListener(f -> activeStreams.decrementAndGet());
+                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                                .addLast(new StreamHandler(tls != null, n));
+                    }
+                }))
+                .addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ctx.close(); // a failed handshake or a broken peer: nothing to report
+                    }
+                });
     }
 
     /** Cleartext HTTP/2 with prior knowledge. */
