@@ -80,6 +80,8 @@ final class Http2Pipeline {
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
+                // RFC 9113 §8.3.1: a request without :method, :scheme or :path is malformed (a stream error).
+                .validateRequiredPseudoHeaders(true)
                 // Rapid reset (CVE-2023-44487): too many RST_STREAM from the client, GOAWAY ENHANCE_YOUR_CALM.
                 .decoderEnforceMaxRstFramesPerWindow(h2.maxResets(), windowSeconds)
                 // The same bound on resets the client makes Gatehouse send (malformed streams, "MadeYouReset").
