@@ -468,8 +468,10 @@ measure_h2() {
     rps=$(awk '/^finished in/ { gsub(/,/, "", $4); printf "%.0f", $4 }' "$out")
     read -r p50 p99 < <(cut -f3 "$out.log" | sort -n | awk '{ v[NR] = $1 } END {
         if (NR == 0) { print "0 0"; exit }
-        printf "%.2f %.2f\n", v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1] / 1000, v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] / 1000 }')
-    errors=$(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $8 + $10 } END { print n + 0 }' "$out")
+        a = int(NR * 0.50); if (a < 1) a = 1
+        b = int(NR * 0.99); if (b < 1) b = 1
+        printf "%.2f %.2f\n", v[a] / 1000, v[b] / 1000 }')
+    errors=$(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $7 + $9 } END { print n + 0 }' "$out")
     after=$(rss_kib "$TARGET_PID" VmRSS)
     peak=$(rss_kib "$TARGET_PID" VmHWM)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$((${#SIZES[@]} + ${#TLS_TESTS[@]}))" \

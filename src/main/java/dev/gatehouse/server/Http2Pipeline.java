@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * HTTP/2 on a client connection, in Netty's child-channel model: the connection carries the frame codec and the
@@ -48,7 +49,11 @@ final class Http2Pipeline {
         Http2ConnectionWatch watch = new Http2ConnectionWatch(config.timeouts().idle());
         RequestDispatch dispatch = new RequestDispatch(state, secure);
         Http2FrameCodec codec = codec(config);
-        p.addLast("h2-watch", watch)
+        // Many streams answer within one event-loop turn, each flushing; one write to the socket (and one TLS
+        // record run) carries them all.
+        p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
+                        true))
+                .addLast("h2-watch", watch)
                 .addLast("h2-codec", codec)
                 .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(state, dispatch, watch)));
         // The connection window starts at 64 KiB whatever SETTINGS say (RFC 9113 §6.9.2), and Netty raises it to

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Timeout;
  * Flow control per stream: a 64 MiB proxied download that the client does not read stalls only its own stream;
  * another stream on the same connection completes at once, the upstream is paused rather than drained into
  * Gatehouse (which runs with a 96 MiB heap), and once the client reads again the download completes whole.
+ *
+ * <p>Known problem, left visible: with {@code -Dh2.connectionUpdates=true} the resuming client also returns
+ * connection-window credit after every DATA frame, and the download then stalls part-way (the upstream is paused
+ * and never resumed) in some runs. Real clients (curl, nghttp, h2load) have not shown it.
  */
 @Timeout(120)
 class Http2BackpressureIT {
@@ -96,9 +100,14 @@ class Http2BackpressureIT {
                         got += f.payload().length;
                         end = (f.flags() & END_STREAM) != 0;
                         if (f.payload().length > 0) {
+                            if (Boolean.getBoolean("h2.connectionUpdates")) { // see the class comment
+                                h2.windowUpdate(0, f.payload().length);
+                            }
                             // The stream's window only: the connection's (1 GiB) is large enough for the rest.
                             h2.windowUpdate(1, f.payload().length);
                         }
+                    } else if (f.type() == RST_STREAM || f.type() == GOAWAY) {
+                        throw new AssertionError(f + " with code " + f.errorCode() + " after " + got + " bytes");
                     }
                 }
             } catch (java.io.IOException e) {
