@@ -2,7 +2,7 @@
 # Side-by-side benchmark: Gatehouse, nginx and HAProxy proxying to one nginx origin on loopback,
 # one after another in the same run, with wrk as the load generator. See bench/README.md.
 #
-#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--https] [--keep]
+#   bench/run.sh [--only direct|gatehouse|nginx|haproxy]... [--connections N] [--rounds N] [--https] [--h2] [--keep]
 #   env: DURATION (10s), WARMUP (3s), PROXY_CPU (0), LOAD_CPU (1), GATEHOUSE_JAVA_OPTS,
 #        GATEHOUSE_START_TIMEOUT (300 s, covers a first build of target/gatehouse.jar)
 set -euo pipefail
@@ -24,7 +24,12 @@ CONNECTIONS=50
 ROUNDS=${ROUNDS:-1}
 KEEP_WORK=0
 HTTPS=0
-# plain: the proxy listens for plain HTTP; tls: it terminates TLS (--https). Used by render.
+H2=0
+# --h2: h2load's connections and streams per connection (HTTP/2 over TLS, /small).
+H2_CONNECTIONS=${H2_CONNECTIONS:-16}
+H2_STREAMS=${H2_STREAMS:-10}
+# plain: the proxy listens for plain HTTP; tls: it terminates TLS (--https); h2: TLS with ALPN h2
+# (--h2). Used by render.
 MODE=plain
 
 KNOWN_TARGETS=(direct gatehouse nginx haproxy)
@@ -44,7 +49,7 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<EOF
-Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--https] [--keep]
+Usage: bench/run.sh [--only TARGET]... [--connections N] [--rounds N] [--https] [--h2] [--keep]
 
 Runs wrk against each target in turn, all proxying to the same nginx origin on 127.0.0.1:$ORIGIN_PORT,
 and prints a markdown table (also written to bench/results/latest.md).
@@ -57,6 +62,9 @@ and prints a markdown table (also written to bench/results/latest.md).
   --https           also measure each proxy terminating TLS 1.3 (ECDSA P-256, self-signed for
                     localhost, made for this run): keep-alive HTTPS req/s, and full handshakes/s
                     (a new connection per request); extra rows in the table
+  --h2              also measure each proxy serving HTTP/2 over TLS (ALPN h2) with h2load:
+                    $H2_CONNECTIONS connections x $H2_STREAMS concurrent streams, /small (env H2_CONNECTIONS,
+                    H2_STREAMS); an extra row in the table
   --keep            keep the temporary work dir (configs, logs) instead of deleting it
   -h, --help        this text
 
@@ -88,6 +96,7 @@ parse_args() {
                 shift 2 ;;
             --keep) KEEP_WORK=1; shift ;;
             --https) HTTPS=1; shift ;;
+            --h2) H2=1; shift ;;
             -h|--help) usage; exit 0 ;;
             *) usage >&2; die "unknown argument: $1" ;;
         esac
@@ -123,7 +132,8 @@ find_bin() {
 
 install_missing() {
     local -A package_of=([nginx]=nginx [wrk]=wrk [curl]=curl [taskset]=util-linux [ps]=procps)
-    ((HTTPS)) && package_of[openssl]=openssl && package_of[cc]=gcc
+    ((HTTPS || H2)) && package_of[openssl]=openssl && package_of[cc]=gcc
+    ((H2)) && package_of[h2load]=nghttp2-client
     wants haproxy && package_of[haproxy]=haproxy
     local missing=() cmd
     for cmd in "${!package_of[@]}"; do
@@ -233,10 +243,15 @@ render() { # render TEMPLATE OUT: fills in ports, the work dir and, after MODE, 
     local nginx_ssl='' nginx_tls haproxy_ssl='' scheme=http gatehouse_listen="http: $PROXY_PORT" gatehouse_tls
     nginx_tls='# plain HTTP (bench/run.sh --https puts the TLS settings here)'
     gatehouse_tls=$nginx_tls
-    if [[ $MODE == tls ]]; then
+    if [[ $MODE == tls || $MODE == h2 ]]; then
         nginx_ssl=' ssl'
         nginx_tls="ssl_certificate $TLS_DIR/cert.pem; ssl_certificate_key $TLS_DIR/key.pem; ssl_protocols TLSv1.3;"
         haproxy_ssl=" ssl crt $TLS_DIR/cert-and-key.pem ssl-min-ver TLSv1.3"
+        if [[ $MODE == h2 ]]; then
+            # Gatehouse offers h2 by ALPN on every HTTPS listener; nginx and HAProxy are told to.
+            nginx_ssl=' ssl http2'
+            haproxy_ssl="$haproxy_ssl alpn h2,http/1.1"
+        fi
         scheme=https
         gatehouse_listen="http: off, https: $PROXY_PORT"
         gatehouse_tls="tls: { cert: $TLS_DIR/cert.pem, key: $TLS_DIR/key.pem }"
@@ -295,7 +310,7 @@ start_origin() {
 # check_responses NAME PORT: each size must come back as 200 with the exact body length.
 check_responses() {
     local name=$1 port=$2 size got url=http://127.0.0.1:$2 tls=()
-    if [[ $MODE == tls ]]; then
+    if [[ $MODE == tls || $MODE == h2 ]]; then
         # The certificate must verify against the one made for this run, over TLS 1.3.
         url=https://localhost:$port
         tls=(--cacert "$TLS_DIR/cert.pem" --tlsv1.3 --resolve "localhost:$port:127.0.0.1")
@@ -306,6 +321,10 @@ check_responses() {
         [[ $got == "200 ${EXPECTED_BYTES[$size]}" ]] ||
             die "$name ($MODE): GET /$size answered '$got' (expected: 200 ${EXPECTED_BYTES[$size]})"
     done
+    if [[ $MODE == h2 ]]; then
+        got=$(curl -sS -o /dev/null -w '%{http_version} %{http_code}' --http2 --max-time 10 "${tls[@]}" "$url/small" 2>&1 || true)
+        [[ $got == "2 200" ]] || die "$name (h2): GET /small over ALPN h2 answered '$got' (expected: HTTP/2 200)"
+    fi
 }
 
 # start_target NAME: starts the proxy (or nothing, for "direct"); sets TARGET_PID and TARGET_PORT.
@@ -313,6 +332,7 @@ start_target() {
     # The TLS start (--https) gets its own config and log files, so --keep shows both.
     local name=$1 suffix=''
     [[ $MODE == tls ]] && suffix=-tls
+    [[ $MODE == h2 ]] && suffix=-h2
     local logfile=$WORK/$name$suffix.log
     TARGET_PORT=$PROXY_PORT
     case $name in
@@ -428,6 +448,44 @@ measure_tls() {
     done
 }
 
+# measure_h2 ORDER NAME ROUND: HTTP/2 over TLS with h2load, H2_CONNECTIONS connections with H2_STREAMS
+# streams each, /small, for DURATION after WARMUP. h2load prints no percentiles: p50/p99 come from
+# its per-request log (duration in microseconds, third column).
+measure_h2() {
+    local order=$1 name=$2 round=$3 idle out secs warm
+    local url=https://localhost:$TARGET_PORT/small
+    secs=$(to_seconds "$DURATION") warm=$(to_seconds "$WARMUP")
+    idle=$(rss_kib "$TARGET_PID" VmRSS)
+    out=$WORK/h2load-$name-$round.txt
+    log "$name h2: h2load -c$H2_CONNECTIONS -m$H2_STREAMS, warm-up ${warm}s, measuring ${secs}s"
+    taskset -c "$LOAD_CPU" "$H2LOAD" -t1 -c"$H2_CONNECTIONS" -m"$H2_STREAMS" -D "$secs" --warm-up-time="$warm" \
+        --log-file="$out.log" "$url" >"$out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || { cat "$out" >&2; die "h2load failed against $url"; }
+    WRK_PID=
+    grep -q '^Application protocol: h2$' "$out" || { cat "$out" >&2; die "$name: h2load did not get ALPN h2"; }
+    local rps p50 p99 errors after peak
+    rps=$(awk '/^finished in/ { gsub(/,/, "", $4); printf "%.0f", $4 }' "$out")
+    read -r p50 p99 < <(cut -f3 "$out.log" | sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "0 0"; exit }
+        a = int(NR * 0.50); if (a < 1) a = 1
+        b = int(NR * 0.99); if (b < 1) b = 1
+        printf "%.2f %.2f\n", v[a] / 1000, v[b] / 1000 }')
+    errors=$(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $7 + $9 } END { print n + 0 }' "$out")
+    after=$(rss_kib "$TARGET_PID" VmRSS)
+    peak=$(rss_kib "$TARGET_PID" VmHWM)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$((${#SIZES[@]} + ${#TLS_TESTS[@]}))" \
+        "$name" h2 "${rps:-0}" "$p50" "$p99" "$idle" "$after" "$peak" "$errors" >>"$WORK/results.tsv"
+    { printf '### %s HTTP/2 /small, round %s\n\n```\n' "$name" "$round"; cat "$out"; printf '```\n\n'; } >>"$WORK/raw.md"
+    rm -f "$out.log"
+    log "$name h2 round $round: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors"
+}
+
+# to_seconds DURATION: 10s, 2m or 10 as whole seconds, for h2load.
+to_seconds() {
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /m$/) n *= 60; else if (v ~ /h$/) n *= 3600; print int(n) }'
+}
+
 # record ORDER INDEX NAME TEST ROUND IDLE WRK_OUTPUT: one line in $WORK/results.tsv, keyed by
 # ORDER (the target's place in the table) and INDEX (the size's or TLS test's place).
 record() {
@@ -494,6 +552,11 @@ report() {
     if ((ROUNDS > 1)); then
         printf -- '- rounds: %s, each proxy restarted every round; a row is the round with the median req/s, spread = half the req/s range over the rounds, errors = all rounds\n' "$ROUNDS"
     fi
+    if ((H2)); then
+        # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
+        printf -- '- HTTP/2 row (`--h2`): the proxy restarted terminating TLS 1.3 with ALPN h2 (nginx `listen ... ssl http2`, HAProxy `alpn h2,http/1.1`, Gatehouse by default), HTTP/1.1 keep-alive to the same origin; `h2load -t1 -c%s -m%s -D %s` after a %s warm-up, /small (13 B); p50/p99 from h2load'"'"'s per-request log\n' \
+            "$H2_CONNECTIONS" "$H2_STREAMS" "$DURATION" "$WARMUP"
+    fi
     if ((HTTPS)); then
         # shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
         printf -- '- HTTPS rows (`--https`): the proxy restarted terminating TLS 1.3 (ECDSA P-256 self-signed cert, made for this run), plain HTTP to the same origin; /small (13 B); "keep-alive" = the same wrk load over https, "new conn" = `-H '"'"'Connection: close'"'"'`, a new TCP connection and full handshake per request (wrk would resume TLS sessions; bench/wrk-no-resume.c, preloaded, stops it), so its req/s is handshakes/s\n'
@@ -510,6 +573,11 @@ report() {
             "${header/| size |/| test |}"
         table "${TLS_TESTS[@]}"
     fi
+    if ((H2)); then
+        printf '\nHTTP/2 over TLS (ALPN h2), %s connections x %s streams, /small (13 B)\n\n%s\n' \
+            "$H2_CONNECTIONS" "$H2_STREAMS" "${header/| size |/| test |}"
+        table h2
+    fi
     if wants direct; then
         printf '\n"direct (no proxy)" is wrk straight to the origin: the most the load side can drive; its RSS is the origin'"'"'s.\n'
     fi
@@ -523,6 +591,7 @@ table() {
             n = split(keys, k, " "); for (i = 1; i <= n; i++) wanted[k[i]] = 1
             label["small"] = "13 B"; label["16k"] = "16 KiB"
             label["tls-keepalive"] = "HTTPS keep-alive"; label["tls-handshake"] = "HTTPS new conn (handshake)"
+            label["h2"] = "HTTP/2 over TLS"
         }
         !($2 in wanted) { next }
         NR == FNR { if ($1 == "nginx") { rps[$2] = $3; p99[$2] = $5 } next }
@@ -545,6 +614,8 @@ main() {
     install_missing
     NGINX=$(find_bin nginx) || die "nginx not found after install"
     WRK=$(find_bin wrk) || die "wrk not found after install"
+    H2LOAD=
+    if ((H2)); then H2LOAD=$(find_bin h2load) || die "h2load not found after install (apt-get install nghttp2-client)"; fi
     HAPROXY=
     if wants haproxy; then HAPROXY=$(find_bin haproxy) || die "haproxy not found after install"; fi
     if (($(nproc) < 2)); then
@@ -562,7 +633,7 @@ main() {
     : >"$WORK/raw.md"
 
     log "placement: proxy on CPU $PROXY_CPU; wrk and origin on CPU $LOAD_CPU"
-    ((HTTPS)) && setup_tls
+    ((HTTPS || H2)) && setup_tls
     start_origin
     # Rounds interleave the proxies, so a slow minute on a shared host hits all of them alike.
     local round index target
@@ -579,6 +650,12 @@ main() {
                 MODE=tls
                 start_target "$target"
                 measure_tls "$((index + 1))" "$target" "$round"
+                stop_session "$TARGET_PID"
+            fi
+            if ((H2)) && [[ $target != direct ]]; then
+                MODE=h2
+                start_target "$target"
+                measure_h2 "$((index + 1))" "$target" "$round"
                 stop_session "$TARGET_PID"
             fi
         done

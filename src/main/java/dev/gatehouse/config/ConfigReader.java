@@ -18,8 +18,11 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "access_log", "acme", "storage", "admin", "sites", "upstreams");
-    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams");
+    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c");
+    private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
+            "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
+            "reset_window");
     private static final List<String> TIMEOUT_KEYS =
             List.of("connect", "upstream_header", "idle", "client_header", "websocket", "shutdown");
     private static final List<String> LIMIT_KEYS = List.of("max_body", "max_uri", "max_headers");
@@ -57,6 +60,7 @@ final class ConfigReader {
                 new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
+                http2(section(map, "http2", HTTP2_KEYS)),
                 trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
@@ -97,7 +101,12 @@ final class ConfigReader {
             problems.at(m.get(key).orElseThrow(), m.path(key), "port " + http.getAsInt()
                     + " is used for both http and https (expected: two different ports)");
         }
-        return new Listen(address, http, https);
+        boolean h2c = m.get("h2c").flatMap(n -> values.bool(n, m.path("h2c"))).orElse(false);
+        if (h2c && http.isEmpty()) {
+            problems.at(m.get("h2c").orElseThrow(), m.path("h2c"),
+                    "h2c needs the plain http listener (expected: an http port, or no h2c)");
+        }
+        return new Listen(address, http, https, h2c);
     }
 
     /**
@@ -141,6 +150,32 @@ final class ConfigReader {
         int maxUri = size(m, "max_uri", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxUri());
         int maxHeaders = size(m, "max_headers", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxHeaders());
         return new Limits(maxBody, maxUri, maxHeaders);
+    }
+
+    private Http2 http2(YamlMap m) {
+        Http2 d = Http2.DEFAULTS;
+        return new Http2(
+                m.get("max_concurrent_streams").flatMap(n -> values.integer(n, m.path("max_concurrent_streams"),
+                        1, 10_000)).orElse(d.maxConcurrentStreams()),
+                sizeIn(m, "initial_window", 1024, Http2.MAX_WINDOW).orElse(d.initialWindow()),
+                sizeIn(m, "connection_window", 64 * 1024, Http2.MAX_WINDOW).orElse(d.connectionWindow()),
+                sizeIn(m, "max_frame_size", Http2.MIN_FRAME_SIZE, Http2.MAX_FRAME_SIZE).orElse(d.maxFrameSize()),
+                sizeIn(m, "max_header_list_size", 0, 1 << 24).orElse(d.maxHeaderListSize()),
+                sizeIn(m, "header_table_size", 0, 1 << 20).orElse(d.headerTableSize()),
+                m.get("max_resets").flatMap(n -> values.integer(n, m.path("max_resets"), 1, 1_000_000))
+                        .orElse(d.maxResets()),
+                timeout(m, "reset_window", d.resetWindow()));
+    }
+
+    /** A size in {@code min..max} bytes. */
+    private Optional<Integer> sizeIn(YamlMap m, String key, int min, int max) {
+        return m.get(key).flatMap(n -> values.size(n, m.path(key)).filter(v -> {
+            if (v >= min && v <= max) {
+                return true;
+            }
+            problems.at(n, m.path(key), v + " bytes is out of range (expected: " + min + " to " + max + " bytes)");
+            return false;
+        })).map(Long::intValue);
     }
 
     private Optional<Long> size(YamlMap m, String key, long max) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param upstreams   upstream pools keyed by name, in file order
  * @param timeouts    client- and upstream-side timeouts
  * @param limits      request size limits
+ * @param http2       HTTP/2 settings and protections for client connections
  * @param trustedProxies peers whose X-Forwarded-* headers are kept and extended; others' are replaced
  * @param accessLog   access log format
  * @param acme        ACME settings for automatic HTTPS
@@ -35,6 +36,7 @@ public record GatehouseConfig(
         Map<String, Upstream> upstreams,
         Timeouts timeouts,
         Limits limits,
+        Http2 http2,
         List<Cidr> trustedProxies,
         AccessLog accessLog,
         AcmeSettings acme,
@@ -50,6 +52,7 @@ public record GatehouseConfig(
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(upstreams, "upstreams")));
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(http2, "http2");
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(acme, "acme");

@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.config.AccessLog;
 import dev.gatehouse.http.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class AccessLogger {
         sb.append(NetUtil.toAddressString(ex.remote().getAddress())).append(" - - [")
                 .append(CLF_TIME.format(Instant.now())).append("] \"")
                 .append(req.method().name()).append(' ').append(printable(req.uri())).append(' ')
-                .append(req.protocolVersion().text()).append("\" ")
+                .append(protocol(ex)).append("\" ")
                 .append(ex.status()).append(' ').append(ex.bytesOut())
                 .append(" \"").append(printable(header(ex, HttpHeaderNames.REFERER))).append("\" \"")
                 .append(printable(header(ex, HttpHeaderNames.USER_AGENT))).append('"')
@@ -63,7 +64,7 @@ final class AccessLogger {
         field(sb, "remote", NetUtil.toAddressString(ex.remote().getAddress())).append(',');
         field(sb, "method", req.method().name()).append(',');
         field(sb, "uri", req.uri()).append(',');
-        field(sb, "protocol", req.protocolVersion().text()).append(',');
+        field(sb, "protocol", protocol(ex)).append(',');
         sb.append("\"status\":").append(ex.status()).append(',');
         sb.append("\"bytes\":").append(ex.bytesOut()).append(',');
         sb.append("\"duration_ms\":").append(micros / 1000.0).append(',');
@@ -77,6 +78,11 @@ final class AccessLogger {
             field(sb, "cause", ex.cause());
         }
         return sb.append('}').toString();
+    }
+
+    /** HTTP/2 requests reach the handlers as HTTP/1.1 objects; the stream's channel tells what the client spoke. */
+    private static String protocol(Exchange ex) {
+        return ex.ctx().channel() instanceof Http2StreamChannel ? "HTTP/2.0" : ex.request().protocolVersion().text();
     }
 
     private static String header(Exchange ex, CharSequence name) {

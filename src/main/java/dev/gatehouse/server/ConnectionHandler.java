@@ -1,24 +1,13 @@
 package dev.gatehouse.server;
 
-import dev.gatehouse.acme.Http01Tokens;
-import dev.gatehouse.config.Hsts;
-import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
-import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
-import dev.gatehouse.routing.RequestPaths;
-import dev.gatehouse.routing.Router;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -26,11 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * One client connection: takes request heads one at a time (pipelined ones wait their turn), checks them, routes
@@ -41,7 +26,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
     private final ServerState state;
-    private final boolean secure;
+    private final RequestDispatch dispatch;
     private final ClientTimeouts timeouts;
     private final ServerHttpCodec codec;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
@@ -57,7 +42,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     ConnectionHandler(ServerState state, boolean secure, ClientTimeouts timeouts, ServerHttpCodec codec) {
         this.state = state;
-        this.secure = secure;
+        this.dispatch = new RequestDispatch(state, secure);
         this.timeouts = timeouts;
         this.codec = codec;
     }
@@ -109,38 +94,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         requestComplete = false;
         bodyBytes = 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining && !state.isDraining();
-        String host = hostOf(request);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
-        Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
-                : routing.router().route(host, request, remote.getAddress());
-        String site = match.map(m -> m.site().host()).orElse("-");
-        exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), keepAlive, this);
         starting = true;
         try {
-            if (refusal.isPresent()) {
-                exchange.closeAfterResponse();
-                exchange.cause("bad-request");
-                flow = RequestFlow.DISCARD_BODY;
-                exchange.respondText(refusal.get().status(), refusal.get().status().code() + " "
-                        + refusal.get().status().reasonPhrase() + ": " + refusal.get().reason());
-            } else if (!secure && answeredAcmeChallenge(request)) {
-                flow = RequestFlow.DISCARD_BODY;
-            } else if (match.isEmpty()) {
-                flow = RequestFlow.DISCARD_BODY;
-                exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
-                        ? "404 Not Found: no route of this site matches the request"
-                        : "404 Not Found: no site is configured for host \"" + host + "\"");
-            } else if (policyAnswered(match.get().site())) {
-                flow = RequestFlow.DISCARD_BODY;
-            } else {
-                if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
-                    // A client still waiting for 100-continue, or an upgrade that may not happen: after the
-                    // response nobody knows what the following bytes are, unless the handler takes them over.
-                    exchange.closeAfterResponse();
-                }
-                flow = match.get().handler().begin(exchange);
-            }
+            RequestDispatch.Started started = dispatch.start(ctx, request, routing, keepAlive, this,
+                    codec::hstsForNextResponse);
+            exchange = started.exchange();
+            flow = started.flow();
         } finally {
             starting = false;
         }
@@ -148,77 +107,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             finishedWhileStarting = false;
             afterResponse();
         }
-    }
-
-    /**
-     * ACME HTTP-01 (RFC 8555 §8.3): the CA fetches {@code /.well-known/acme-challenge/TOKEN} over plain HTTP, before
-     * any redirect or route could get in the way.
-     */
-    private boolean answeredAcmeChallenge(HttpRequest request) {
-        String path = RequestPaths.rawPath(request.uri());
-        if (!path.startsWith(Http01Tokens.PATH_PREFIX)) {
-            return false;
-        }
-        Optional<String> answer = Http01Tokens.tokenFromPath(path).flatMap(state.http01()::keyAuthorization);
-        if (answer.isEmpty()) {
-            return false; // not a token of ours: the site may serve its own .well-known files
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.copiedBuffer(answer.get(), StandardCharsets.US_ASCII));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
-        exchange.respond(response);
-        return true;
-    }
-
-    /** Applies the site's plain-HTTP policy and HSTS; true when the policy answered the request itself. */
-    private boolean policyAnswered(Site site) {
-        if (secure) {
-            codec.hstsForNextResponse(site.hsts().map(Hsts::headerValue).orElse(null));
-            return false;
-        }
-        Optional<FullHttpResponse> answer = routing.httpPolicy().check(site, exchange);
-        if (answer.isEmpty()) {
-            return false;
-        }
-        if (!requestHasNoBody(exchange.request())) {
-            exchange.closeAfterResponse();
-        }
-        exchange.respond(answer.get());
-        return true;
-    }
-
-    private static boolean requestHasNoBody(HttpRequest request) {
-        return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-    }
-
-    /** Host from the absolute-form target (RFC 9112 §3.2.2), else the Host header; lower case, port dropped. */
-    private static String hostOf(HttpRequest request) {
-        String uri = request.uri();
-        String authority;
-        if (!uri.startsWith("/") && uri.contains("://")) {
-            int start = uri.indexOf("://") + 3;
-            int end = start;
-            while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
-                end++;
-            }
-            authority = uri.substring(start, end);
-        } else {
-            authority = request.headers().get(HttpHeaderNames.HOST, "");
-        }
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            authority = authority.substring(at + 1);
-        }
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            return (close > 0 ? authority.substring(1, close) : authority).toLowerCase(Locale.ROOT);
-        }
-        int colon = authority.indexOf(':');
-        String host = colon >= 0 ? authority.substring(0, colon) : authority;
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
-        }
-        return host.toLowerCase(Locale.ROOT);
     }
 
     private void body(HttpContent content) {

@@ -179,9 +179,14 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.closeAll();
         for (Channel ch : state.connections()) {
             ch.eventLoop().execute(() -> {
-                ConnectionHandler h = ch.pipeline().get(ConnectionHandler.class);
-                if (h != null) {
-                    h.drain();
+                ConnectionHandler h1 = ch.pipeline().get(ConnectionHandler.class);
+                Http2ConnectionWatch h2 = ch.pipeline().get(Http2ConnectionWatch.class);
+                if (h1 != null) {
+                    h1.drain();
+                } else if (h2 != null) {
+                    h2.drain();
+                } else {
+                    ch.close(); // still in its TLS handshake or before its first bytes: nothing in flight
                 }
             });
         }

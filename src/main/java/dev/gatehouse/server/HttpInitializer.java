@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.config.Limits;
 import dev.gatehouse.config.Timeouts;
 import dev.gatehouse.tls.CertificateRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -10,7 +11,12 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 
 import java.util.Optional;
 
-/** The pipeline of a client connection (HTTPS or plain HTTP), in the order a request travels through it. */
+/**
+ * The pipeline of a client connection (HTTPS or plain HTTP), in the order a request travels through it. The HTTP
+ * version is decided first: by ALPN on HTTPS ({@link AlpnSwitch}), by the connection preface on a plain listener
+ * with {@code h2c: true} ({@link PrefaceSwitch}); HTTP/1.1 connections then get {@link #http1}, HTTP/2 ones
+ * {@link Http2Pipeline}.
+ */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerState state;
     private final Optional<CertificateRegistry> tls;
@@ -26,15 +32,27 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         Routing routing = state.routing();
         Timeouts timeouts = routing.config().timeouts();
         ClientTimeouts clientTimeouts = new ClientTimeouts(timeouts.clientHeader(), timeouts.idle());
-        ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(routing.config().limits()));
         // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
         // never finishes its handshake is closed by the client timeouts, which run from the connection's start.
         tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler()));
-        ch.pipeline()
-                .addLast("timeouts", clientTimeouts)
-                .addLast("http-codec", codec)
-                .addLast("router", new ConnectionHandler(state, tls.isPresent(), clientTimeouts, codec));
+        ch.pipeline().addLast("timeouts", clientTimeouts);
+        if (tls.isPresent()) {
+            ch.pipeline().addLast("alpn", new AlpnSwitch(state));
+        } else if (routing.config().listen().h2c()) {
+            ch.pipeline().addLast("h2c-preface", new PrefaceSwitch(state));
+        } else {
+            http1(ch, state, false);
+        }
         state.connections().add(ch);
+    }
+
+    /** HTTP/1.1 from here on: the codec and the connection handler after the client timeouts. */
+    static void http1(Channel ch, ServerState state, boolean secure) {
+        ClientTimeouts timeouts = ch.pipeline().get(ClientTimeouts.class);
+        ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(state.routing().config().limits()));
+        ch.pipeline()
+                .addLast("http-codec", codec)
+                .addLast("router", new ConnectionHandler(state, secure, timeouts, codec));
     }
 
     /**

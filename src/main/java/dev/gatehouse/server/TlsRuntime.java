@@ -40,7 +40,7 @@ final class TlsRuntime implements AutoCloseable {
 
     TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes) {
         this.scheduler = new ScheduledThreadPoolExecutor(CERTIFICATE_THREADS, daemonThreads());
-        this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.HTTP_1_1));
+        this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.H2, SslContexts.HTTP_1_1));
         this.registry = new CertificateRegistry(contexts);
         this.http01 = http01;
         FileStorage storage = new FileStorage(config.storage());

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>TLS 1.2 and 1.3 only ({@link #PROTOCOLS}).</li>
  *   <li>AEAD ciphers with forward secrecy only ({@link #CIPHERS}): AES-GCM and ChaCha20-Poly1305, ECDHE for 1.2.</li>
- *   <li>ALPN with the protocols given to the constructor ({@code http/1.1} now, {@code h2} when the HTTP/2 codec
- *       lands); a client offering none of them gets no ALPN answer rather than a failed handshake.</li>
+ *   <li>ALPN with the protocols given to the constructor (the server offers {@code h2} before {@code http/1.1});
+ *       a client offering none of them gets no ALPN answer rather than a failed handshake.</li>
  *   <li>Session resumption with stateless tickets. With OpenSSL the ticket keys are ours, shared by every context
  *       of this instance and rotated by {@link #rotateTicketKeys()} (schedule it with
  *       {@link #scheduleTicketKeyRotation}, default every {@link #TICKET_KEY_ROTATION} = 12 h): the new key

@@ -28,10 +28,17 @@ public final class GatehouseProcess implements AutoCloseable {
      * {@code listen:} on a free loopback port, and waits up to 20 s for the port to accept connections.
      */
     public static GatehouseProcess start(String yaml, String... jvmArgs) throws IOException, InterruptedException {
+        return startListening("", yaml, jvmArgs);
+    }
+
+    /** As {@link #start}, with more {@code listen:} keys for the plain listener, e.g. {@code "h2c: true"}. */
+    public static GatehouseProcess startListening(String listenKeys, String yaml, String... jvmArgs)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path dir = Files.createTempDirectory("gatehouse-process");
         Path config = dir.resolve("gatehouse.yaml");
-        Files.writeString(config, "listen: { http: " + port + ", https: off, address: 127.0.0.1 }\n" + yaml);
+        Files.writeString(config, "listen: { http: " + port + ", https: off, address: 127.0.0.1"
+                + (listenKeys.isEmpty() ? "" : ", " + listenKeys) + " }\n" + yaml);
         JarProcess jar = JarProcess.start(dir, List.of(jvmArgs), "run", "--config", config.toString());
         GatehouseProcess gh = new GatehouseProcess(jar, port, config);
         try {
