@@ -314,18 +314,38 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            responseHead(response);
+        if (msg instanceof FullHttpResponse whole) {
+            wholeResponse(whole);
+            return;
+        }
+        if (msg instanceof HttpResponse response && responseHead(response)) {
+            client.write(response, client.voidPromise());
         }
         if (msg instanceof HttpContent content) {
             responseContent(content);
         }
     }
 
-    private void responseHead(HttpResponse response) {
+    /**
+     * An HTTP/2 upstream's response that is a single HEADERS frame (a gRPC trailers-only answer, a 204) arrives as
+     * one message; it is relayed as one, so that an HTTP/2 client gets one HEADERS frame too.
+     */
+    private void wholeResponse(FullHttpResponse response) {
+        if (!responseHead(response)) {
+            response.release();
+            return;
+        }
+        exchange.addBytesOut(response.content().readableBytes());
+        responseComplete = true;
+        releaseUpstream();
+        client.writeAndFlush(response).addListener(this::responseWritten);
+    }
+
+    /** Takes in a response head; true when it is to be relayed to the client now. */
+    private boolean responseHead(HttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
-            return; // 100 Continue was answered by Gatehouse itself; other interim responses are not relayed.
+            return false; // 100 Continue was answered by Gatehouse itself; other interim responses are not relayed.
         }
         cancelHeaderTimeout();
         responseStarted = true;
@@ -333,7 +353,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         lease.responded(code);
         if (code == 101 && upgrade) {
             switchingResponse = response; // switched once the (empty) body of the 101 has been seen
-            return;
+            return false;
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         if (!requestComplete) {
@@ -342,7 +362,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         UpstreamResponse.prepare(response, exchange);
         route.pool.stickyCookie().ifPresent(sticky -> StickyCookie.set(response, sticky, target,
                 new ProxyRequestKey(exchange), exchange.secure()));
-        client.write(response, client.voidPromise());
+        return true;
     }
 
     private void responseContent(HttpContent content) {
