@@ -13,11 +13,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.gatehouse.metrics.GatehouseMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Netty side of the admin API: one aggregated request in, one response out (the request is released here). */
 @ChannelHandler.Sharable
@@ -25,9 +27,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
     private final AdminRouter router;
+    private final Supplier<String> metrics;
 
-    AdminHandler(AdminRouter router) {
+    AdminHandler(AdminRouter router, Supplier<String> metrics) {
         this.router = router;
+        this.metrics = metrics;
     }
 
     @Override
@@ -37,6 +41,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (req.decoderResult().isFailure()) {
             keepAlive = false;
             reply = AdminRouter.Reply.of(Problem.badRequest("malformed HTTP request: " + req.decoderResult().cause()));
+        } else if (isMetricsScrape(req)) {
+            reply = new AdminRouter.Reply(200, GatehouseMetrics.CONTENT_TYPE, metrics.get(), List.of());
         } else {
             reply = router.handle(req.method().name(), req.uri(), req.content().toString(StandardCharsets.UTF_8));
         }
@@ -45,6 +51,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.info("admin {} {}: {}", req.method(), req.uri(), reply.status());
         }
         write(ctx, reply, keepAlive);
+    }
+
+    /** {@code GET /metrics} (query ignored): answered here, before the JSON API's router. */
+    private static boolean isMetricsScrape(FullHttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        return req.method().name().equals("GET") && (q < 0 ? uri : uri.substring(0, q)).equals("/metrics");
     }
 
     private static void write(ChannelHandlerContext ctx, AdminRouter.Reply reply, boolean keepAlive) {

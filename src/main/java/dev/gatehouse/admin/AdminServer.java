@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The admin listener ({@code admin: { listen: ... }}): a small HTTP/1.1 server on a one-thread event loop of its
- * own, serving {@link AdminRouter}. Loopback only for now.
+ * own, serving {@link AdminRouter}, and {@code GET /metrics} for Prometheus. Loopback only for now.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -37,12 +37,13 @@ public final class AdminServer implements AutoCloseable {
     private Channel listener;
     private int port = -1;
 
+    /** @param metrics writes the metrics in the Prometheus text format, for {@code GET /metrics} */
     public AdminServer(Admin config, Upstreams upstreams, Supplier<EventLoopGroup> groups,
-                       Class<? extends ServerChannel> channelType) {
+                       Class<? extends ServerChannel> channelType, Supplier<String> metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.groups = groups;
         this.channelType = channelType;
-        this.handler = new AdminHandler(new AdminRouter(upstreams));
+        this.handler = new AdminHandler(new AdminRouter(upstreams), Objects.requireNonNull(metrics, "metrics"));
     }
 
     /** Binds the listener; throws when the address cannot be bound. */

@@ -6,6 +6,8 @@ import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.http.RequestIds;
+import dev.gatehouse.metrics.RouteMeters;
 import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
 import io.netty.buffer.Unpooled;
@@ -49,6 +51,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private Exchange exchange;
     private RequestFlow flow;
     private Routing routing;
+    private RouteMeters meters;
     private boolean requestComplete;
     private boolean starting;
     private boolean finishedWhileStarting;
@@ -115,7 +118,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
                 : routing.router().route(host, request, remote.getAddress());
         String site = match.map(m -> m.site().host()).orElse("-");
-        exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), keepAlive, this);
+        meters = match.isPresent() ? routing.meters().route(match.get().route())
+                : routing.meters().unmatched(routing.router().site(host).orElse(null));
+        String requestId = RequestIds.of(request.headers(), remote.getAddress(), routing.config().trustedProxies());
+        codec.requestIdForNextResponse(requestId);
+        exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), requestId, keepAlive,
+                this);
         starting = true;
         try {
             if (refusal.isPresent()) {
@@ -289,6 +297,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void finished(Exchange ex) {
+        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
+                ex.bytesOut());
         routing.accessLog().log(ex);
         if (starting) {
             finishedWhileStarting = true;

@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.Handler;
+import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.upstream.Upstreams;
@@ -35,6 +36,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ServerState state;
     private final Upstreams upstreams;
     private final Optional<AdminServer> admin;
+    private final GatehouseMetrics metrics;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -48,6 +50,7 @@ public final class GatehouseServer implements AutoCloseable {
     public GatehouseServer(GatehouseConfig config, Transport transport) {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = transport;
+        this.metrics = new GatehouseMetrics();
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         this.state = new ServerState();
@@ -55,20 +58,25 @@ public final class GatehouseServer implements AutoCloseable {
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
         this.admin = config.admin().map(a -> new AdminServer(a, upstreams, () -> transport.newGroup(1),
-                transport.serverChannel()));
-        state.routing(compile(config, connections, upstreams, state));
+                transport.serverChannel(), metrics::scrape));
+        state.routing(compile(config, connections, upstreams, state, metrics));
         boolean httpOn = config.listen().http().isPresent();
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(httpOn, state.httpsPort() >= 0)))
                 : Optional.empty();
+        metrics.bindUpstreams(() -> upstreams.pools().values());
+        tls.ifPresent(t -> {
+            metrics.bindCertificates(t.registry()::expiries);
+            metrics.bindAcme(t.manager()::acmeOrders, t.manager()::acmeFailures);
+        });
     }
 
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
-                                   ServerState state) {
+                                   ServerState state, GatehouseMetrics metrics) {
         Handlers handlers = new Handlers(config, connections, upstreams);
         Router<Handler> router = Router.build(config, handlers::create);
         return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
-                new AccessLogger(config.accessLog()));
+                new AccessLogger(config.accessLog()), metrics.requestMeters(config.sites().values()));
     }
 
     /**
@@ -84,13 +92,15 @@ public final class GatehouseServer implements AutoCloseable {
             if (tls.isPresent()) {
                 tls.get().load();
                 Channel ch = bind(config.listen().https().getAsInt(),
-                        new HttpInitializer(state, Optional.of(tls.get().registry())));
+                        new HttpInitializer(state, Optional.of(tls.get().registry()),
+                                metrics.openConnections("https", "http1"), metrics.tlsHandshakes()));
                 state.httpsPort(((InetSocketAddress) ch.localAddress()).getPort());
                 log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
             }
             OptionalInt http = config.listen().http();
             if (http.isPresent()) {
-                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, Optional.empty()));
+                Channel ch = bind(http.getAsInt(), new HttpInitializer(state, Optional.empty(),
+                        metrics.openConnections("http", "http1"), metrics.tlsHandshakes()));
                 httpPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort,
                         transport.name());
@@ -122,6 +132,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The upstream pools, for the admin API and tests. */
     public Upstreams upstreams() {
         return upstreams;
+    }
+
+    /** This server's metrics (scraped at {@code GET /metrics} on the admin listener). */
+    public GatehouseMetrics metrics() {
+        return metrics;
     }
 
     /** The bound admin API port, or -1 when there is no admin listener. */

@@ -2,6 +2,8 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.config.Limits;
 import dev.gatehouse.config.Timeouts;
+import dev.gatehouse.metrics.ConnectionCount;
+import dev.gatehouse.metrics.TlsHandshakes;
 import dev.gatehouse.tls.CertificateRegistry;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -14,11 +16,20 @@ import java.util.Optional;
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerState state;
     private final Optional<CertificateRegistry> tls;
+    private final ConnectionCount open;
+    private final TlsHandshakes handshakes;
 
-    /** @param tls the certificates for an HTTPS listener; empty for plain HTTP */
-    HttpInitializer(ServerState state, Optional<CertificateRegistry> tls) {
+    /**
+     * @param tls        the certificates for an HTTPS listener; empty for plain HTTP
+     * @param open       counts this listener's open connections
+     * @param handshakes counts the TLS handshakes (unused for plain HTTP)
+     */
+    HttpInitializer(ServerState state, Optional<CertificateRegistry> tls, ConnectionCount open,
+                    TlsHandshakes handshakes) {
         this.state = state;
         this.tls = tls;
+        this.open = open;
+        this.handshakes = handshakes;
     }
 
     @Override
@@ -29,12 +40,14 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(routing.config().limits()));
         // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
         // never finishes its handshake is closed by the client timeouts, which run from the connection's start.
-        tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler()));
+        tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler())
+                .addLast("tls-metrics", handshakes.newHandler()));
         ch.pipeline()
                 .addLast("timeouts", clientTimeouts)
                 .addLast("http-codec", codec)
                 .addLast("router", new ConnectionHandler(state, tls.isPresent(), clientTimeouts, codec));
         state.connections().add(ch);
+        open.track(ch);
     }
 
     /**

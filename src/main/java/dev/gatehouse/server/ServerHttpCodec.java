@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.RequestIds;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
@@ -31,6 +32,7 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
     private CharSequence hsts;
+    private String requestId;
 
     ServerHttpCodec(HttpDecoderConfig config) {
         init(new Decoder(config), new Encoder());
@@ -39,6 +41,11 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
     /** Strict-Transport-Security for the next final response (the current exchange's site), or null for none. */
     void hstsForNextResponse(CharSequence value) {
         hsts = value;
+    }
+
+    /** The X-Request-Id of the next responses (the current exchange's id): every response carries it back. */
+    void requestIdForNextResponse(String id) {
+        requestId = id;
     }
 
     /** Stops decoding after the current request; what follows is left for whoever takes the connection over. */
@@ -129,6 +136,9 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
             }
             if (hsts != null && msg.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 msg.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
+            }
+            if (requestId != null) {
+                msg.headers().set(RequestIds.HEADER, requestId);
             }
             super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
         }

@@ -53,6 +53,9 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
             // An expected event on the internet (scanners, stale DNS): DEBUG, no stack trace.
             log.debug("tls sni={} remote={} no certificate for this name; handshake refused",
                     selection.serverName(), ctx.channel().remoteAddress());
+            // Told to the handlers after this one (handshake metrics) as any failed handshake is.
+            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(
+                    new UnrecognizedNameException(selection.serverName())));
             ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME_ALERT)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
