@@ -1,5 +1,6 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.metrics.GatehouseMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -13,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import dev.gatehouse.metrics.GatehouseMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -43,8 +43,4 @@ final class DynamicMeters<K, S> {
         live.forEach((key, source) -> registered.computeIfAbsent(key,
                 k -> new Registered<>(source, register.apply(k, source))));
     }
-
-    int size() {
-        return registered.size();
-    }
 }

@@ -10,11 +10,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Gatehouse's metrics, one registry per server (no global registry): request counters and latency per site and
@@ -35,7 +37,7 @@ public final class GatehouseMetrics {
     private final UpstreamMeters upstreams;
     private final CertificateMeters certificates;
     private final Map<String, ConnectionCount> connections = new ConcurrentHashMap<>();
-    private volatile Supplier<? extends Collection<UpstreamPool>> pools = java.util.List::of;
+    private volatile Supplier<? extends Collection<UpstreamPool>> pools = List::of;
     private volatile Supplier<Map<String, Instant>> expiries = Map::of;
     private volatile LongSupplier acmeOrders = () -> 0;
     private volatile LongSupplier acmeFailures = () -> 0;
@@ -59,7 +61,7 @@ public final class GatehouseMetrics {
                 m -> m.reloadFailures.getAsLong());
     }
 
-    private void counter(String name, String help, java.util.function.ToDoubleFunction<GatehouseMetrics> f) {
+    private void counter(String name, String help, ToDoubleFunction<GatehouseMetrics> f) {
         FunctionCounter.builder(name, this, f).description(help).register(registry);
     }
 
