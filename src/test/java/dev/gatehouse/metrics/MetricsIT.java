@@ -200,15 +200,22 @@ class MetricsIT {
         X509Certificate leaf = TlsProbe.leaf(gh.httpsPort(), "localhost", trust);
         assertThatThrownBy(() -> TlsProbe.connect(gh.httpsPort(), "nobody.test", trust))
                 .isInstanceOf(SSLException.class);
+        try (RawConnection plain = RawConnection.connect(gh.httpsPort())) {
+            plain.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            plain.socket().getInputStream().readAllBytes(); // an alert, then the close
+        }
 
-        Scrape s = scrapeUntil(x -> x.value("gatehouse_tls_handshakes_total") == 2);
+        Scrape s = scrapeUntil(x -> x.value("gatehouse_tls_handshakes_total") == 3
+                && x.value("gatehouse_connections_open", "listener", "https", "protocol", "http1") == 0);
         double expiry = s.value("gatehouse_certificate_expiry_seconds", "name", "localhost");
         double expected = leaf.getNotAfter().toInstant().getEpochSecond() - Instant.now().getEpochSecond();
         assertThat(expiry).isBetween(expected - 60, expected + 1).isPositive();
-        assertThat(s.value("gatehouse_tls_handshakes_total")).isEqualTo(2);
+        assertThat(s.value("gatehouse_tls_handshakes_total")).isEqualTo(3);
         assertThat(s.value("gatehouse_tls_handshake_failures_total", "reason", "unrecognized_name")).isEqualTo(1);
+        assertThat(s.value("gatehouse_tls_handshake_failures_total", "reason", "not_tls")).isEqualTo(1);
         assertThat(s.matching("gatehouse_tls_handshake_failures_total").stream().mapToDouble(Scrape.Sample::value)
-                .sum()).isEqualTo(1);
+                .sum()).isEqualTo(2);
+        assertThat(s.value("gatehouse_connections_open", "listener", "https", "protocol", "http1")).isEqualTo(0);
         assertThat(s.value("gatehouse_acme_orders_total")).isEqualTo(0);
     }
 }
