@@ -1,12 +1,15 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.metrics.GatehouseMetrics;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -17,8 +20,9 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/errors, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
+            + "/errors, /metrics, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
 
+    private final RunningInstance instance;
     private final AdminAccess access;
     private final Dashboard dashboard = new Dashboard();
     private final UpstreamsEndpoint upstreams;
@@ -28,6 +32,7 @@ final class AdminRouter {
     private final StatusEndpoint status;
 
     AdminRouter(RunningInstance instance, AdminAccess access, RecentErrors errors, IntSupplier adminPort, Clock clock) {
+        this.instance = instance;
         this.access = access;
         this.upstreams = new UpstreamsEndpoint(instance);
         this.certificates = new CertificatesEndpoint(instance, clock);
@@ -81,6 +86,11 @@ final class AdminRouter {
                 }
                 case "reload" -> {
                     return config.reload(method, path);
+                }
+                case "metrics" -> {
+                    allow(method, path, "GET");
+                    return new Reply(200, GatehouseMetrics.CONTENT_TYPE,
+                            instance.metrics().getBytes(StandardCharsets.UTF_8), Map.of());
                 }
                 default -> {
                 }

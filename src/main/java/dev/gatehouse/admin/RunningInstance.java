@@ -41,4 +41,7 @@ public interface RunningInstance {
 
     /** Bound ports of the traffic listeners by kind ({@code http}, {@code https}); absent kinds are off. */
     Map<String, Integer> listeners();
+
+    /** The metrics in the Prometheus text format, for {@code GET /metrics}. */
+    String metrics();
 }

@@ -43,6 +43,7 @@ public final class Exchange {
     private final String host;
     private final String site;
     private final long startNanos;
+    private final String requestId;
     private final Owner owner;
     private boolean keepAlive;
     private boolean finished;
@@ -53,7 +54,7 @@ public final class Exchange {
     private String cause = "";
 
     public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, boolean secure,
-                    String host, String site, long startNanos, boolean keepAlive, Owner owner) {
+                    String host, String site, long startNanos, String requestId, boolean keepAlive, Owner owner) {
         this.ctx = ctx;
         this.request = request;
         this.remote = remote;
@@ -61,6 +62,7 @@ public final class Exchange {
         this.host = host;
         this.site = site;
         this.startNanos = startNanos;
+        this.requestId = requestId;
         this.keepAlive = keepAlive;
         this.owner = owner;
     }
@@ -93,6 +95,11 @@ public final class Exchange {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** The request's id ({@link RequestIds}): sent upstream, returned to the client, written in the access log. */
+    public String requestId() {
+        return requestId;
     }
 
     public boolean isHead() {

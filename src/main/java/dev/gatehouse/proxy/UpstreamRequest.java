@@ -1,6 +1,7 @@
 package dev.gatehouse.proxy;
 
 import dev.gatehouse.http.Exchange;
+import dev.gatehouse.http.RequestIds;
 import dev.gatehouse.routing.RequestPaths;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,7 +23,7 @@ final class UpstreamRequest {
 
     /**
      * The head for the upstream hop: HTTP/1.1, origin-form target, hop-by-hop headers removed, forwarding headers
-     * set, {@code Expect} answered here rather than forwarded.
+     * set, the request id set, {@code Expect} answered here rather than forwarded.
      *
      * @param upgrade whether this is a protocol upgrade to relay after a 101 ({@link #isUpgrade})
      */
@@ -48,6 +49,7 @@ final class UpstreamRequest {
             headers.set(HttpHeaderNames.HOST, exchange.host());
         }
         forwarded.apply(headers, exchange.remote().getAddress(), exchange.secure(), exchange.host());
+        headers.set(RequestIds.HEADER, exchange.requestId());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
     }
 

@@ -50,7 +50,8 @@ final class AccessLogger {
                 .append(" rt=").append(micros / 1000).append('.').append(String.format(Locale.ROOT, "%03d", micros % 1000))
                 .append(" site=").append(ex.site())
                 .append(" upstream=").append(ex.upstream())
-                .append(" target=").append(ex.target());
+                .append(" target=").append(ex.target())
+                .append(" id=").append(ex.requestId());
         if (!ex.cause().isEmpty()) {
             sb.append(" cause=").append(ex.cause());
         }
@@ -71,6 +72,7 @@ final class AccessLogger {
         field(sb, "site", ex.site()).append(',');
         field(sb, "upstream", ex.upstream()).append(',');
         field(sb, "target", ex.target()).append(',');
+        field(sb, "request_id", ex.requestId()).append(',');
         field(sb, "referer", header(ex, HttpHeaderNames.REFERER)).append(',');
         field(sb, "user_agent", header(ex, HttpHeaderNames.USER_AGENT));
         if (!ex.cause().isEmpty()) {

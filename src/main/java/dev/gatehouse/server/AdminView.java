@@ -68,4 +68,9 @@ final class AdminView implements RunningInstance {
         }
         return out;
     }
+
+    @Override
+    public String metrics() {
+        return server.metrics().scrape();
+    }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.metrics.RouteMeters;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -34,6 +35,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private Exchange exchange;
     private RequestFlow flow;
     private Routing routing;
+    private RouteMeters meters;
     private boolean requestComplete;
     private boolean starting;
     private boolean finishedWhileStarting;
@@ -96,10 +98,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining && !state.isDraining();
         starting = true;
         try {
-            RequestDispatch.Started started = dispatch.start(ctx, request, routing, keepAlive, this,
-                    codec::hstsForNextResponse);
+            RequestDispatch.Started started = dispatch.start(ctx, request, routing, keepAlive, this, codec);
             exchange = started.exchange();
             flow = started.flow();
+            meters = started.meters();
         } finally {
             starting = false;
         }
@@ -177,6 +179,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void finished(Exchange ex) {
+        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
+                ex.bytesOut());
         routing.accessLog().log(ex);
         if (starting) {
             finishedWhileStarting = true;

@@ -4,6 +4,7 @@ import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.http.Handler;
+import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.upstream.Upstreams;
@@ -32,6 +33,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final Upstreams upstreams;
     private final Optional<AdminServer> admin;
     private final Listeners listeners;
+    private final GatehouseMetrics metrics;
     private final Optional<TlsRuntime> tls;
     private final Reloader reloader;
     private final ConfigWatcher watcher;
@@ -43,9 +45,10 @@ public final class GatehouseServer implements AutoCloseable {
     public GatehouseServer(GatehouseConfig config, Transport transport) {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = transport;
+        this.metrics = new GatehouseMetrics();
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
-        this.state = new ServerState();
+        this.state = new ServerState(metrics);
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
@@ -60,6 +63,12 @@ public final class GatehouseServer implements AutoCloseable {
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
                 next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
+        metrics.bindUpstreams(() -> upstreams.pools().values());
+        metrics.bindReloads(() -> reloader.stats().reloads() - reloader.stats().failed(), () -> reloader.stats().failed());
+        tls.ifPresent(t -> {
+            metrics.bindCertificates(t.registry()::expiries);
+            metrics.bindAcme(t.manager()::acmeOrders, t.manager()::acmeFailures);
+        });
     }
 
     private HttpInitializer initializer(Listeners.Kind kind) {
@@ -72,7 +81,7 @@ public final class GatehouseServer implements AutoCloseable {
         Handlers handlers = new Handlers(config, connections, upstreams);
         Router<Handler> router = Router.build(config, handlers::create);
         return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
-                new AccessLogger(config.accessLog()));
+                new AccessLogger(config.accessLog()), state.metrics().requestMeters(config.sites().values()));
     }
 
     /**
@@ -151,6 +160,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** Certificates and HTTPS, when the https listener is on. */
     Optional<TlsRuntime> tlsRuntime() {
         return tls;
+    }
+
+    /** This server's metrics (scraped at {@code GET /metrics} on the admin listener). */
+    public GatehouseMetrics metrics() {
+        return metrics;
     }
 
     /** The bound admin API port, or -1 when there is no admin listener. */

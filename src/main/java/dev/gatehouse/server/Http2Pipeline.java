@@ -46,6 +46,7 @@ final class Http2Pipeline {
         if (p.get(ClientTimeouts.class) != null) {
             p.remove(ClientTimeouts.class);
         }
+        state.metrics().openConnections(secure ? "https" : "http", "h2").track(ch);
         Http2ConnectionWatch watch = new Http2ConnectionWatch(config.timeouts().idle());
         RequestDispatch dispatch = new RequestDispatch(state, secure);
         Http2FrameCodec codec = codec(config);

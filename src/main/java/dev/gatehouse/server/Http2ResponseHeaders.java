@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.RequestIds;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -11,18 +12,25 @@ import io.netty.util.AsciiString;
 
 /**
  * What {@link ServerHttpCodec}'s encoder adds on HTTP/1.1, for a response on an HTTP/2 stream: a Date, the site's
- * HSTS, and no connection-specific header (RFC 9113 §8.2.2; Netty's conversion drops them too, this makes it
+ * HSTS, the request id, and no connection-specific header (RFC 9113 §8.2.2; Netty's conversion drops them too, this makes it
  * independent of that).
  */
-final class Http2ResponseHeaders extends ChannelOutboundHandlerAdapter {
+final class Http2ResponseHeaders extends ChannelOutboundHandlerAdapter implements ResponseStamps {
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     private CharSequence hsts;
+    private String requestId;
 
     /** Strict-Transport-Security for this stream's final response, or null for none. */
-    void hsts(CharSequence value) {
+    @Override
+    public void hsts(CharSequence value) {
         hsts = value;
+    }
+
+    @Override
+    public void requestId(String id) {
+        requestId = id;
     }
 
     @Override
@@ -34,6 +42,9 @@ final class Http2ResponseHeaders extends ChannelOutboundHandlerAdapter {
             }
             if (hsts != null && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 headers.set(STRICT_TRANSPORT_SECURITY, hsts);
+            }
+            if (requestId != null) {
+                headers.set(RequestIds.HEADER, requestId);
             }
             headers.remove(HttpHeaderNames.CONNECTION);
             headers.remove(HttpHeaderNames.KEEP_ALIVE);

@@ -34,7 +34,8 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         ClientTimeouts clientTimeouts = new ClientTimeouts(timeouts.clientHeader(), timeouts.idle());
         // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
         // never finishes its handshake is closed by the client timeouts, which run from the connection's start.
-        tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler()));
+        tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler())
+                .addLast("tls-metrics", state.metrics().tlsHandshakes().newHandler()));
         ch.pipeline().addLast("timeouts", clientTimeouts);
         if (tls.isPresent()) {
             ch.pipeline().addLast("alpn", new AlpnSwitch(state));
@@ -50,6 +51,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     static void http1(Channel ch, ServerState state, boolean secure) {
         ClientTimeouts timeouts = ch.pipeline().get(ClientTimeouts.class);
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(state.routing().config().limits()));
+        state.metrics().openConnections(secure ? "https" : "http", "http1").track(ch);
         ch.pipeline()
                 .addLast("http-codec", codec)
                 .addLast("router", new ConnectionHandler(state, secure, timeouts, codec));

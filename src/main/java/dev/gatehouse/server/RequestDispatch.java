@@ -6,6 +6,8 @@ import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
+import dev.gatehouse.http.RequestIds;
+import dev.gatehouse.metrics.RouteMeters;
 import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
 import io.netty.buffer.Unpooled;
@@ -22,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The start of every exchange, whatever carries it (an HTTP/1.1 connection or an HTTP/2 stream): the guard's
@@ -31,8 +32,8 @@ import java.util.function.Consumer;
  */
 final class RequestDispatch {
 
-    /** The exchange begun and the flow that receives its body. */
-    record Started(Exchange exchange, RequestFlow flow) {
+    /** The exchange begun, the flow that receives its body, and the meters that count it when it finishes. */
+    record Started(Exchange exchange, RequestFlow flow, RouteMeters meters) {
     }
 
     private final ServerState state;
@@ -51,19 +52,23 @@ final class RequestDispatch {
      * Checks, routes and begins one request. The handler may finish the exchange before this returns (a small
      * answer written at once): the owner's {@code finished} is then called from inside.
      *
-     * @param hsts receives the Strict-Transport-Security value for this exchange's response (null for none)
+     * @param stamps receives this exchange's request id and Strict-Transport-Security value (null for none)
      */
     Started start(ChannelHandlerContext ctx, HttpRequest request, Routing routing, boolean keepAlive,
-                  Exchange.Owner owner, Consumer<CharSequence> hsts) {
+                  Exchange.Owner owner, ResponseStamps stamps) {
         String host = hostOf(request);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
         Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
                 : routing.router().route(host, request, remote.getAddress());
         String site = match.map(m -> m.site().host()).orElse("-");
-        Exchange exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), keepAlive,
-                owner);
-        hsts.accept(null); // the previous exchange's site may have had HSTS; this one's answer may not be a site's
+        RouteMeters meters = match.isPresent() ? routing.meters().route(match.get().route())
+                : routing.meters().unmatched(routing.router().site(host).orElse(null));
+        String requestId = RequestIds.of(request.headers(), remote.getAddress(), routing.config().trustedProxies());
+        stamps.requestId(requestId);
+        Exchange exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), requestId,
+                keepAlive, owner);
+        stamps.hsts(null); // the previous exchange's site may have had HSTS; this one's answer may not be a site's
         RequestFlow flow;
         if (refusal.isPresent()) {
             exchange.closeAfterResponse();
@@ -78,7 +83,7 @@ final class RequestDispatch {
             exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
                     ? "404 Not Found: no route of this site matches the request"
                     : "404 Not Found: no site is configured for host \"" + host + "\"");
-        } else if (policyAnswered(match.get().site(), exchange, routing, hsts)) {
+        } else if (policyAnswered(match.get().site(), exchange, routing, stamps)) {
             flow = RequestFlow.DISCARD_BODY;
         } else {
             if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
@@ -88,7 +93,7 @@ final class RequestDispatch {
             }
             flow = match.get().handler().begin(exchange);
         }
-        return new Started(exchange, flow);
+        return new Started(exchange, flow, meters);
     }
 
     /**
@@ -112,9 +117,9 @@ final class RequestDispatch {
     }
 
     /** Applies the site's plain-HTTP policy and HSTS; true when the policy answered the request itself. */
-    private boolean policyAnswered(Site site, Exchange exchange, Routing routing, Consumer<CharSequence> hsts) {
+    private boolean policyAnswered(Site site, Exchange exchange, Routing routing, ResponseStamps stamps) {
         if (secure) {
-            hsts.accept(site.hsts().map(Hsts::headerValue).orElse(null));
+            stamps.hsts(site.hsts().map(Hsts::headerValue).orElse(null));
             return false;
         }
         Optional<FullHttpResponse> answer = routing.httpPolicy().check(site, exchange);

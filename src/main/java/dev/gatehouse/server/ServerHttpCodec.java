@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.RequestIds;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
@@ -25,20 +26,29 @@ import java.util.List;
  * versions not spelt {@code HTTP/d.d}; decoding pauses after an upgrade request so that bytes meant for the new
  * protocol are never parsed as HTTP.
  */
-final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder> {
+final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder>
+        implements ResponseStamps {
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
     private CharSequence hsts;
+    private String requestId;
 
     ServerHttpCodec(HttpDecoderConfig config) {
         init(new Decoder(config), new Encoder());
     }
 
     /** Strict-Transport-Security for the next final response (the current exchange's site), or null for none. */
-    void hstsForNextResponse(CharSequence value) {
+    @Override
+    public void hsts(CharSequence value) {
         hsts = value;
+    }
+
+    /** The X-Request-Id of the next responses (the current exchange's id): every response carries it back. */
+    @Override
+    public void requestId(String id) {
+        requestId = id;
     }
 
     /** Stops decoding after the current request; what follows is left for whoever takes the connection over. */
@@ -129,6 +139,9 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
             }
             if (hsts != null && msg.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 msg.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
+            }
+            if (requestId != null) {
+                msg.headers().set(RequestIds.HEADER, requestId);
             }
             super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
         }

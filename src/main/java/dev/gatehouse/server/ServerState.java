@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.acme.Http01Tokens;
+import dev.gatehouse.metrics.GatehouseMetrics;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -16,8 +17,16 @@ final class ServerState {
 
     private final Http01Tokens http01 = new Http01Tokens();
 
-    ServerState() {
+    private final GatehouseMetrics metrics;
+
+    ServerState(GatehouseMetrics metrics) {
         this.routing = new AtomicReference<>();
+        this.metrics = metrics;
+    }
+
+    /** The server's meters: connections by listener and protocol, handshakes, and what the routing records. */
+    GatehouseMetrics metrics() {
+        return metrics;
     }
 
     /** ACME HTTP-01 answers, served on the plain listener at {@code /.well-known/acme-challenge/}. */

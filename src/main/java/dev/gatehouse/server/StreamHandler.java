@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.http.Exchange;
+import dev.gatehouse.metrics.RouteMeters;
 import dev.gatehouse.http.RequestFlow;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
     private ChannelHandlerContext ctx;
     private Routing routing;
     private Exchange exchange;
+    private RouteMeters meters;
     private RequestFlow flow;
     private boolean requestComplete;
     private boolean starting;
@@ -92,9 +94,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
         starting = true;
         try {
             RequestDispatch.Started started = dispatch.start(ctx, request, routing, !state.isDraining(), this,
-                    responseHeaders::hsts);
+                    responseHeaders);
             exchange = started.exchange();
             flow = started.flow();
+            meters = started.meters();
         } finally {
             starting = false;
         }
@@ -183,6 +186,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
 
     @Override
     public void finished(Exchange ex) {
+        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
+                ex.bytesOut());
         routing.accessLog().log(ex);
         if (starting) {
             finishedWhileStarting = true;

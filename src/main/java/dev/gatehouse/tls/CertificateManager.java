@@ -58,6 +58,7 @@ public final class CertificateManager implements AutoCloseable {
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final Map<String, FileCertificate.Watch> watches = new ConcurrentHashMap<>();
     private volatile boolean started;
+    private final AtomicLong acmeOrders = new AtomicLong();
     private final AtomicLong acmeFailures = new AtomicLong();
     private volatile LocalCa localCa;
 
@@ -223,6 +224,11 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
+    /** ACME orders started since start. */
+    public long acmeOrders() {
+        return acmeOrders.get();
+    }
+
     /** ACME orders that failed since start. */
     public long acmeFailures() {
         return acmeFailures.get();
@@ -313,6 +319,7 @@ public final class CertificateManager implements AutoCloseable {
                 return;
             }
             KeyPair key = KeyPairs.ecP256();
+            acmeOrders.incrementAndGet();
             Issued issued = acme.issue(List.of(name), key);
             CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class CertificateRegistry {
     private final SslContexts contexts;
     private final Map<String, SslContext> sites = new ConcurrentHashMap<>();
     private final Map<String, SslContext> challenges = new ConcurrentHashMap<>();
+    /** When each served certificate expires, for names put with their certificate (for metrics). */
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private volatile String defaultName;
 
     public CertificateRegistry(SslContexts contexts) {
@@ -57,17 +60,29 @@ public final class CertificateRegistry {
      * from the next handshake on. Builds the context (CPU): call from a certificate executor.
      */
     public void put(String name, CertifiedKey certificate) throws SSLException {
-        put(name, contexts.server(certificate));
+        SslContext context = contexts.server(certificate);
+        String key = normalize(name);
+        sites.put(key, context);
+        expiries.put(key, certificate.notAfter());
     }
 
-    /** Serves a prebuilt {@code context} for {@code name}. */
+    /** Serves a prebuilt {@code context} for {@code name} (its expiry is not known here). */
     public void put(String name, SslContext context) {
-        sites.put(normalize(name), Objects.requireNonNull(context, "context"));
+        String key = normalize(name);
+        sites.put(key, Objects.requireNonNull(context, "context"));
+        expiries.remove(key);
     }
 
     /** Stops serving {@code name}; true when it was there. */
     public boolean remove(String name) {
-        return sites.remove(normalize(name)) != null;
+        String key = normalize(name);
+        expiries.remove(key);
+        return sites.remove(key) != null;
+    }
+
+    /** When the certificate served for each name expires (names put with a prebuilt context are left out). */
+    public Map<String, Instant> expiries() {
+        return Map.copyOf(expiries);
     }
 
     /** The names served, sorted. */

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -29,6 +30,8 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
     private static final byte[] UNRECOGNIZED_NAME_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70};
 
     private final CertificateRegistry registry;
+    /** The first record was no ClientHello (plain HTTP to the HTTPS port, a scanner). */
+    private boolean notTls;
 
     SniAlpnHandler(CertificateRegistry registry) {
         this.registry = registry;
@@ -37,6 +40,7 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
     @Override
     protected Future<CertificateRegistry.Selection> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) {
         // clientHello belongs to our superclass, which releases it; null when the first record was no ClientHello.
+        notTls = clientHello == null;
         ClientHello hello = clientHello == null ? ClientHello.NONE : ClientHello.parse(clientHello);
         CertificateRegistry.Selection selection =
                 registry.select(hello.serverName().orElse(null), hello.alpn(), localAddress(ctx));
@@ -53,6 +57,10 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
             // An expected event on the internet (scanners, stale DNS): DEBUG, no stack trace.
             log.debug("tls sni={} remote={} no certificate for this name; handshake refused",
                     selection.serverName(), ctx.channel().remoteAddress());
+            // Told to the handlers after this one (handshake metrics) as any failed handshake is.
+            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(notTls
+                    ? new NotSslRecordException("the first record is not a TLS handshake")
+                    : new UnrecognizedNameException(selection.serverName())));
             ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME_ALERT)).addListener(ChannelFutureListener.CLOSE);
             return;
         }

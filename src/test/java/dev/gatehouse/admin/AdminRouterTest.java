@@ -84,6 +84,11 @@ class AdminRouterTest {
         public Map<String, Integer> listeners() {
             return Map.of("http", 8080);
         }
+
+        @Override
+        public String metrics() {
+            return "# TYPE gatehouse_test_total counter\ngatehouse_test_total 1.0\n";
+        }
     }
 
     @BeforeEach
@@ -114,6 +119,15 @@ class AdminRouterTest {
         }
         assertThat(call("GET", "/status").text()).contains("\"uptime_seconds\":3725", "\"http\":8080",
                 "\"admin\":2019", "\"sites\":2", "\"targets\":2,\"healthy\":0,\"unhealthy\":0,\"unknown\":2");
+    }
+
+    @Test
+    void metricsAreThePrometheusText() {
+        Reply r = call("GET", "/metrics");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/plain; version=0.0.4");
+        assertThat(r.text()).contains("gatehouse_test_total 1.0");
+        assertThat(call("POST", "/metrics").headers()).containsEntry("Allow", "GET");
     }
 
     @Test

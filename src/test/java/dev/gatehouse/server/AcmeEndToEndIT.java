@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.acme.Pebble;
+import dev.gatehouse.metrics.Scrape;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
@@ -87,6 +88,12 @@ class AcmeEndToEndIT {
              TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble), dir)) {
             awaitHello(https, TlsProbe.trusting(pebble.root()), null, Duration.ofSeconds(20), pebble);
             assertThat(acmeLog.lines()).anyMatch(l -> l.contains("challenge=tls-alpn-01 valid"));
+
+            Scrape metrics = Scrape.parse(gh.server().metrics().scrape());
+            double orders = metrics.value("gatehouse_acme_orders_total");
+            assertThat(orders - metrics.value("gatehouse_acme_order_failures_total")).as("orders that succeeded")
+                    .isEqualTo(1);
+            assertThat(metrics.value("gatehouse_certificate_expiry_seconds", "name", NAME)).isPositive();
         }
     }
 
