@@ -240,7 +240,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # ---------------------------------------------------------------- setup
 
 render() { # render TEMPLATE OUT: fills in ports, the work dir and, after MODE, plain or TLS settings
-    local nginx_ssl='' nginx_tls haproxy_ssl='' scheme=http gatehouse_listen="http: $PROXY_PORT" gatehouse_tls
+    local nginx_ssl='' nginx_tls haproxy_ssl='' scheme=http gatehouse_listen="http: $PROXY_PORT, https: off" gatehouse_tls
     nginx_tls='# plain HTTP (bench/run.sh --https puts the TLS settings here)'
     gatehouse_tls=$nginx_tls
     if [[ $MODE == tls || $MODE == h2 ]]; then
