@@ -107,6 +107,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         }
         if (finishedWhileStarting) {
             finishedWhileStarting = false;
+            count(exchange);
             afterResponse();
         }
     }
@@ -179,14 +180,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void finished(Exchange ex) {
-        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
-                ex.bytesOut());
         routing.accessLog().log(ex);
         if (starting) {
-            finishedWhileStarting = true;
+            finishedWhileStarting = true; // counted once the meters are known, see start
         } else {
+            count(ex);
             afterResponse();
         }
+    }
+
+    private void count(Exchange ex) {
+        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
+                ex.bytesOut());
     }
 
     /** The response is written and the request read: close, or turn to the next request. */

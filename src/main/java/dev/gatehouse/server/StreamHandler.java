@@ -103,6 +103,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
         }
         if (finishedWhileStarting) {
             finishedWhileStarting = false;
+            count(exchange);
             afterResponse();
         }
     }
@@ -186,14 +187,18 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
 
     @Override
     public void finished(Exchange ex) {
-        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
-                ex.bytesOut());
         routing.accessLog().log(ex);
         if (starting) {
-            finishedWhileStarting = true;
+            finishedWhileStarting = true; // counted once the meters are known, see start
         } else {
+            count(ex);
             afterResponse();
         }
+    }
+
+    private void count(Exchange ex) {
+        meters.record(ex.request().method(), ex.status(), System.nanoTime() - ex.startNanos(), bodyBytes,
+                ex.bytesOut());
     }
 
     /**
