@@ -54,6 +54,7 @@ public final class ConnectionPool {
     public void timeouts(Duration connect, Duration idle) {
         this.connectTimeout = connect;
         this.idleTimeout = idle;
+        http2.timeouts(connect, idle);
     }
 
     /** An idle, open connection to the target on the calling event loop, or null. */

@@ -59,8 +59,9 @@ final class Http2Connections {
     static final int MAX_CONNECTIONS_PER_TARGET = 4;
 
     private final Class<? extends SocketChannel> channelType;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
+    /** Replaced by a reload; connections opened before keep the idle timeout they were opened with. */
+    private volatile Duration connectTimeout;
+    private volatile Duration idleTimeout;
     private final Map<UpstreamTls, SslContext> sslContexts = new ConcurrentHashMap<>();
     private final FastThreadLocal<Map<Key, TargetConnections>> perLoop = new FastThreadLocal<>() {
         @Override
@@ -71,6 +72,12 @@ final class Http2Connections {
 
     /** Connections are shared by exchanges with the same address and TLS settings. */
     private record Key(String host, int port, SslContext ssl, String serverName) {
+    }
+
+    /** New connect and idle timeouts, for connections and waits from now on (a reload changed them). */
+    void timeouts(Duration connect, Duration idle) {
+        this.connectTimeout = connect;
+        this.idleTimeout = idle;
     }
 
     Http2Connections(Class<? extends SocketChannel> channelType, Duration connectTimeout, Duration idleTimeout) {
