@@ -169,6 +169,9 @@ class WebSocketOverH2IT {
         Http2Headers connect(int stream, String protocol, String path, String... extra) throws Exception {
             this.stream = stream;
             this.streamWindow = initialStreamWindow;
+            this.ended = false;
+            this.resetCode = -1;
+            this.wsBytes.reset();
             List<String> h = new ArrayList<>(List.of(":method", "CONNECT"));
             if (protocol != null) {
                 h.addAll(List.of(":protocol", protocol, ":scheme", "http", ":path", path));
@@ -372,6 +375,7 @@ class WebSocketOverH2IT {
     void start() throws Exception {
         backend = new EchoServer();
         gh = TestGatehouse.startListening("{ http: 0, https: off, address: 127.0.0.1, h2c: true }", """
+                timeouts: { websocket: 3s }
                 sites:
                   example.test:
                     routes:
@@ -451,6 +455,26 @@ class WebSocketOverH2IT {
             assertThat(c.message().text()).isEqualTo("echo: last");
             c.awaitEnd();
             assertThat(c.ended || c.resetCode >= 0).isTrue();
+        }
+    }
+
+    @Test
+    void aResetStreamClosesTheTunnelAndAnIdleOneEnds() throws Exception {
+        try (LogCapture access = LogCapture.of("gatehouse.access");
+             Client c = new Client(gh.port())) {
+            assertThat(c.connect(1, "websocket", "/ws").status().toString()).isEqualTo("200");
+            c.sendMessage(OP_TEXT, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(c.message().text()).isEqualTo("echo: x");
+            c.h2.rst(1, H2Frames.CANCEL);
+            // The exchange is logged once both the stream and the upstream connection are closed.
+            assertThat(access.await(l -> l.contains("\"GET /ws HTTP/2.0\" 101 "), Duration.ofSeconds(5)))
+                    .isNotNull();
+
+            long start = System.nanoTime();
+            assertThat(c.connect(3, "websocket", "/ws").status().toString()).isEqualTo("200");
+            c.awaitEnd();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(ms).as("ended by timeouts.websocket (3s)").isBetween(2_500L, 9_000L);
         }
     }
 

@@ -68,7 +68,8 @@ public final class H2Backend implements AutoCloseable {
     private final Channel server;
     private final int goAwayAfter;
 
-    private H2Backend(SslContext tls, long maxConcurrentStreams, int goAwayAfter) throws InterruptedException {
+    private H2Backend(SslContext tls, long maxConcurrentStreams, int goAwayAfter, int port)
+            throws InterruptedException {
         this.goAwayAfter = goAwayAfter;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -105,7 +106,7 @@ public final class H2Backend implements AutoCloseable {
                         });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
     }
 
     private void addHttp2(Channel ch, SslContext tls, long maxConcurrentStreams) {
@@ -134,27 +135,37 @@ public final class H2Backend implements AutoCloseable {
 
     /** Cleartext HTTP/2 with prior knowledge. */
     public static H2Backend h2c() throws InterruptedException {
-        return new H2Backend(null, Integer.MAX_VALUE, 0);
+        return new H2Backend(null, Integer.MAX_VALUE, 0, 0);
     }
 
     /** h2c allowing at most {@code max} concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
     public static H2Backend h2c(long max) throws InterruptedException {
-        return new H2Backend(null, max, 0);
+        return new H2Backend(null, max, 0, 0);
     }
 
     /** h2c that sends GOAWAY on each connection after answering its {@code n}th stream. */
     public static H2Backend h2cGoingAwayAfter(int n) throws InterruptedException {
-        return new H2Backend(null, Integer.MAX_VALUE, n);
+        return new H2Backend(null, Integer.MAX_VALUE, n, 0);
+    }
+
+    /** h2c on a given loopback port (a backend started again where a stopped one was). */
+    public static H2Backend h2cAt(int port) throws InterruptedException {
+        return new H2Backend(null, Integer.MAX_VALUE, 0, port);
     }
 
     /** HTTP/2 over TLS (ALPN h2) with this certificate chain and key. */
     public static H2Backend h2(List<X509Certificate> chain, PrivateKey key) throws Exception {
+        return h2At(chain, key, 0);
+    }
+
+    /** {@link #h2} on a given loopback port. */
+    public static H2Backend h2At(List<X509Certificate> chain, PrivateKey key, int port) throws Exception {
         SslContext tls = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"))
                 .build();
-        return new H2Backend(tls, Integer.MAX_VALUE, 0);
+        return new H2Backend(tls, Integer.MAX_VALUE, 0, port);
     }
 
     public int port() {
