@@ -167,6 +167,18 @@ final class ExtendedConnect extends ChannelDuplexHandler {
             promise.setSuccess();
             return;
         }
+        if (!switched && endsStream(msg)) {
+            // An answer without a switch: the client's side of the stream is still open, and the HTTP layer took the
+            // request as complete; RST_STREAM NO_ERROR once the answer is out ends it (RFC 9113 §8.1).
+            ChannelPromise p = promise.isVoid() ? ctx.newPromise() : promise;
+            p.addListener(f -> {
+                if (!clientEnded && ctx.channel().isActive()) {
+                    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+                }
+            });
+            ctx.write(msg, p);
+            return;
+        }
         if (switched && msg instanceof ByteBuf buf) {
             if (!buf.isReadable()) {
                 buf.release();
@@ -203,6 +215,10 @@ final class ExtendedConnect extends ChannelDuplexHandler {
             h.status(HttpResponseStatus.NOT_IMPLEMENTED.codeAsText());
         }
         ctx.write(head, promise);
+    }
+
+    private static boolean endsStream(Object msg) {
+        return msg instanceof Http2HeadersFrame h && h.isEndStream() || msg instanceof Http2DataFrame d && d.isEndStream();
     }
 
     static String expectedAccept(String key) {

@@ -494,6 +494,10 @@ class WebSocketOverH2IT {
         try (Client c = new Client(gh.port())) {
             Http2Headers response = c.connect(1, "websocket", "/plain");
             assertThat(response.status().toString()).isEqualTo("501");
+            while (c.resetCode < 0) {
+                c.read(); // the client's side is ended for it: no stream is left open
+            }
+            assertThat(c.resetCode).isEqualTo(H2Frames.NO_ERROR);
         }
         try (Client c = new Client(gh.port())) {
             // The WebSocket server refuses a path it does not serve as WebSocket: its answer is relayed.
