@@ -5,6 +5,7 @@ import dev.gatehouse.testing.H2Frames.Frame;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,6 +49,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.gatehouse.testing.H2Frames.DATA;
 import static dev.gatehouse.testing.H2Frames.END_HEADERS;
@@ -65,12 +67,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(60)
 class WebSocketOverH2IT {
+    /** 32 MiB in 64 KiB frames: far more than socket buffers and windows hold together. */
+    private static final int FLOOD_FRAMES = 512;
     private static final int OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8;
 
     /** Echoes text (prefixed "echo: ") and binary; "bye" makes the server close the socket itself. */
     private static final class EchoServer implements AutoCloseable {
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         private final Channel channel;
+        /** Bytes of "flood" frames the server could hand to its socket so far. */
+        final AtomicLong flooded = new AtomicLong();
 
         EchoServer() throws InterruptedException {
             WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder().websocketPath("/ws")
@@ -90,6 +96,16 @@ class WebSocketOverH2IT {
                                                         HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
                                                 notFound.headers().set("content-length", 0);
                                                 ctx.writeAndFlush(notFound);
+                                            } else if (f instanceof TextWebSocketFrame t && t.text().equals("flood")) {
+                                                for (int i = 0; i < FLOOD_FRAMES; i++) {
+                                                    ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
+                                                            new byte[64 * 1024]))).addListener(w -> {
+                                                                if (w.isSuccess()) {
+                                                                    flooded.addAndGet(64 * 1024);
+                                                                }
+                                                            });
+                                                }
+                                                ctx.flush();
                                             } else if (f instanceof TextWebSocketFrame t && t.text().equals("bye")) {
                                                 ctx.writeAndFlush(new CloseWebSocketFrame(1000, "bye"))
                                                         .addListener(ChannelFutureListener.CLOSE);
@@ -475,6 +491,40 @@ class WebSocketOverH2IT {
             c.awaitEnd();
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(ms).as("ended by timeouts.websocket (3s)").isBetween(2_500L, 9_000L);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadPausesTheUpstreamAndOnlyItsStream() throws Exception {
+        try (Client c = new Client(gh.port())) {
+            assertThat(c.connect(1, "websocket", "/ws").status().toString()).isEqualTo("200");
+            c.sendMessage(OP_TEXT, "flood".getBytes(StandardCharsets.UTF_8));
+            // Read frames without returning any window for stream 1 (its 64 KiB is all Gatehouse may send).
+            c.h2.windowUpdate(0, 1 << 30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long received = 0;
+            c.h2.socket().setSoTimeout(200);
+            while (System.nanoTime() < deadline) {
+                try {
+                    Frame f = c.h2.next();
+                    if (f.stream() == 1 && f.type() == DATA) {
+                        received += f.payload().length;
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing more comes: the stream's window is used up
+                }
+            }
+            long flooded = backend.flooded.get();
+            System.out.printf("stalled WebSocket stream: %d bytes received, upstream wrote %d of %d bytes%n",
+                    received, flooded, FLOOD_FRAMES * 64L * 1024);
+            assertThat(received).as("within the stream's window").isLessThanOrEqualTo(65_535);
+            assertThat(flooded).as("the upstream is paused, not drained into memory")
+                    .isLessThan(FLOOD_FRAMES * 64L * 1024 / 2);
+
+            c.h2.socket().setSoTimeout(10_000);
+            c.h2.get(3, "example.test", "/plain");
+            Frame head = c.h2.awaitStreamEnd(3);
+            assertThat(c.h2.headers(head).status().toString()).as("other streams go on").isEqualTo("200");
         }
     }
 
