@@ -34,7 +34,10 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -66,6 +69,8 @@ public final class H2Backend implements AutoCloseable {
     private final AtomicInteger maxActiveStreams = new AtomicInteger();
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final Channel server;
+    /** Accepted connections, closed on {@link #close} before the loop stops (a TLS close may otherwise linger). */
+    private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final int goAwayAfter;
 
     private H2Backend(SslContext tls, long maxConcurrentStreams, int goAwayAfter, int port)
@@ -77,6 +82,7 @@ public final class H2Backend implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
                         openConnections.incrementAndGet();
+                        accepted.add(ch);
                         ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         ch.attr(STREAMS_ON_CONNECTION).set(new AtomicInteger());
                         if (tls == null) {
@@ -199,6 +205,7 @@ public final class H2Backend implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        accepted.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
