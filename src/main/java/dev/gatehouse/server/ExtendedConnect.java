@@ -218,7 +218,8 @@ final class ExtendedConnect extends ChannelDuplexHandler {
     }
 
     private static boolean endsStream(Object msg) {
-        return msg instanceof Http2HeadersFrame h && h.isEndStream() || msg instanceof Http2DataFrame d && d.isEndStream();
+        return msg instanceof Http2HeadersFrame h && h.isEndStream()
+                || msg instanceof Http2DataFrame d && d.isEndStream();
     }
 
     static String expectedAccept(String key) {

@@ -25,7 +25,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *
  * <pre>
  * connection: [tls] → h2-watch (idle, drain) → h2-codec (frames, flow control, limits) → h2-streams (multiplexer)
- * stream:     h2-connect (RFC 8441 WebSocket) → h2-http (frames ⇄ HttpObjects) → h2-connect-http → h2-headers (Date, HSTS) → router ({@link StreamHandler})
+ * stream:     h2-connect (RFC 8441 WebSocket, {@link ExtendedConnect}) → h2-http (frames ⇄ HttpObjects)
+ *             → h2-connect-http → h2-headers (Date, HSTS) → router ({@link StreamHandler})
  * </pre>
  */
 final class Http2Pipeline {

@@ -50,7 +50,8 @@ class Http2HealthChecksIT {
              TestGatehouse gh = TestGatehouse.start(config("""
                      protocol: h2c
                      targets: [%s, %s]
-                     health: { path: /health, interval: 300ms, timeout: 300ms, unhealthy: 2, healthy: 2, body: "h2 /health" }
+                     health: { path: /health, interval: 300ms, timeout: 300ms, unhealthy: 2, healthy: 2,
+                               body: "h2 /health" }
                      """.formatted(aAddress, b.address())))) {
             assertThat(log.await(l -> l.contains("target=" + aAddress + " unknown -> healthy"),
                     Duration.ofSeconds(10))).as("h2c-only target passes its check").isNotNull();
