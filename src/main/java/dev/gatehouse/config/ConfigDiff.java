@@ -33,7 +33,8 @@ public final class ConfigDiff {
      * @param retunedTargets  targets in both files whose weight or {@code max_requests} changed (new values)
      * @param removedTargets  addresses of targets gone from the file: they drain
      * @param settingsChanged anything besides the targets changed (policy, health, passive, retries, queue...)
-     * @param healthChanged   the active health check changed (its checker restarts with the new settings)
+     * @param healthChanged   the active health check, or the protocol or TLS it speaks, changed (its checker
+     *                        restarts with the new settings)
      */
     public record PoolChange(Upstream after, List<Target> addedTargets, List<Target> retunedTargets,
                              List<String> removedTargets, boolean settingsChanged, boolean healthChanged) {
@@ -203,7 +204,9 @@ public final class ConfigDiff {
         if (!settings.isEmpty()) {
             changes.add(pool + String.join(", ", settings) + " changed");
         }
-        return new PoolChange(u, added, retuned, removed, !settings.isEmpty(), !old.health().equals(u.health()));
+        return new PoolChange(u, added, retuned, removed, !settings.isEmpty(), !old.health().equals(u.health())
+                // checks speak the pool's protocol and TLS: a change there restarts them too
+                || old.protocol() != u.protocol() || !old.tls().equals(u.tls()));
     }
 
     /** The config keys besides {@code targets:} whose values differ, named as the file writes them. */

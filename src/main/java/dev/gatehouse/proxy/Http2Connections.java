@@ -2,7 +2,7 @@ package dev.gatehouse.proxy;
 
 import dev.gatehouse.config.Target;
 import dev.gatehouse.config.UpstreamTls;
-import dev.gatehouse.tls.SslContexts;
+import dev.gatehouse.tls.UpstreamTlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,10 +21,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -32,11 +29,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,7 +81,7 @@ final class Http2Connections {
 
     /** A connector for one upstream: {@code tls} null for h2c (prior knowledge, plain TCP). */
     UpstreamConnector connector(String upstream, UpstreamTls tls) {
-        SslContext ssl = tls == null ? null : sslContexts.computeIfAbsent(tls, Http2Connections::clientContext);
+        SslContext ssl = tls == null ? null : sslContexts.computeIfAbsent(tls, UpstreamTlsContexts::clientContext);
         Optional<String> serverName = tls == null ? Optional.empty() : tls.serverName();
         return new UpstreamConnector() {
             @Override
@@ -115,27 +108,6 @@ final class Http2Connections {
                 return false;
             }
         };
-    }
-
-    /**
-     * TLS towards the upstream: ALPN h2 only, the certificate verified against {@code tls.ca} or the JDK's system
-     * trust store, with host name checks (set on each engine, see {@link TargetConnections#connect}).
-     */
-    private static SslContext clientContext(UpstreamTls tls) {
-        try {
-            SslContextBuilder b = SslContextBuilder.forClient()
-                    .protocols(SslContexts.PROTOCOLS)
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, SslContexts.H2));
-            if (!tls.caCertificates().isEmpty()) {
-                b.trustManager(tls.caCertificates().toArray(new X509Certificate[0]));
-            }
-            return b.build();
-        } catch (SSLException e) {
-            throw new UncheckedIOException("cannot set up TLS towards the upstream: " + e.getMessage(), e);
-        }
     }
 
     /** The child pipeline of a stream: HttpObjects in and out, then the exchange's {@link UpstreamHandler}. */
@@ -247,11 +219,8 @@ final class Http2Connections {
                         @Override
                         protected void initChannel(Channel ch) {
                             if (key.ssl() != null) {
-                                SslHandler tls = key.ssl().newHandler(ch.alloc(), key.serverName(), key.port());
-                                SSLParameters params = tls.engine().getSSLParameters();
-                                params.setEndpointIdentificationAlgorithm("HTTPS"); // the name, not only the chain
-                                tls.engine().setSSLParameters(params);
-                                ch.pipeline().addLast("tls", tls);
+                                ch.pipeline().addLast("tls", UpstreamTlsContexts.newHandler(key.ssl(), ch.alloc(),
+                                        key.serverName(), key.port()));
                             }
                             ch.pipeline()
                                     .addLast("h2-codec", Http2FrameCodecBuilder.forClient()

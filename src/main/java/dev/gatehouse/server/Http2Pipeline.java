@@ -25,7 +25,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *
  * <pre>
  * connection: [tls] → h2-watch (idle, drain) → h2-codec (frames, flow control, limits) → h2-streams (multiplexer)
- * stream:     h2-http (frames ⇄ HttpObjects) → h2-headers (Date, HSTS) → router ({@link StreamHandler})
+ * stream:     h2-connect (RFC 8441 WebSocket, {@link ExtendedConnect}) → h2-http (frames ⇄ HttpObjects)
+ *             → h2-connect-http → h2-headers (Date, HSTS) → router ({@link StreamHandler})
  * </pre>
  */
 final class Http2Pipeline {
@@ -81,7 +82,9 @@ final class Http2Pipeline {
                 .initialWindowSize(h2.initialWindow())
                 .maxFrameSize(h2.maxFrameSize())
                 .maxHeaderListSize(h2.headerListSize(config.limits()))
-                .headerTableSize(h2.headerTableSize());
+                .headerTableSize(h2.headerTableSize())
+                // RFC 8441: WebSocket over HTTP/2 by extended CONNECT ({@link ExtendedConnect}).
+                .connectProtocolEnabled(true);
         int windowSeconds = (int) Math.max(1, h2.resetWindow().toSeconds());
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
@@ -116,8 +119,11 @@ final class Http2Pipeline {
             // WINDOW_UPDATEs, so the client waits rather than Gatehouse buffering.
             ch.config().setAutoRead(false);
             Http2ResponseHeaders headers = new Http2ResponseHeaders();
+            ExtendedConnect connect = new ExtendedConnect();
             ch.pipeline()
+                    .addLast("h2-connect", connect)
                     .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true))
+                    .addLast("h2-connect-http", connect.upgradeHeaders())
                     .addLast("h2-headers", headers)
                     .addLast("router", new StreamHandler(state, dispatch, watch, headers));
         }

@@ -6,6 +6,7 @@ import dev.gatehouse.http.RequestFlow;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -46,6 +47,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
     private boolean starting;
     private boolean finishedWhileStarting;
     private long bodyBytes;
+    private boolean tunnel;
 
     StreamHandler(ServerState state, RequestDispatch dispatch, Http2ConnectionWatch watch,
                   Http2ResponseHeaders responseHeaders) {
@@ -69,6 +71,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel) {
+            ctx.fireChannelRead(msg); // WebSocket bytes for the tunnel behind
+            return;
+        }
         if (msg instanceof FullHttpRequest full) {
             // A head that ends the stream comes as one full request; the handlers expect a head, then the body's
             // last content (as HTTP/1.1's decoder gives them), and pass that content on as it is.
@@ -211,14 +217,25 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
         }
     }
 
-    /** HTTP/2 has no 101 and no Upgrade (the codec refuses the header); should a handler try, the stream ends. */
+    /**
+     * HTTP/2 has no 101 and no Upgrade (the codec refuses the header): only a WebSocket by extended CONNECT
+     * switches, and {@link ExtendedConnect} carries its bytes; otherwise the stream ends.
+     */
     @Override
     public void switchedProtocols() {
-        ctx.close();
+        ExtendedConnect connect = ctx.pipeline().get(ExtendedConnect.class);
+        if (connect != null && connect.switched()) {
+            tunnel = true;
+        } else {
+            ctx.close();
+        }
     }
 
     /** The connection saw nothing from the client for the idle timeout while this stream was open. */
     void clientIdle() {
+        if (tunnel) {
+            return; // the tunnel has its own idle timeout
+        }
         if (flow != null && !exchange.isFinished()) {
             flow.clientIdle();
         } else if (exchange == null) {
@@ -236,6 +253,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (tunnel && evt instanceof ChannelInputShutdownEvent) {
+            ctx.fireUserEventTriggered(evt); // the client's END_STREAM, for the tunnel
+            return;
+        }
         ReferenceCountUtil.release(evt); // RST_STREAM from the client arrives here; the close that follows counts
     }
 

@@ -33,7 +33,7 @@ final class HealthChecker {
         this.pool = pool;
         this.check = check;
         this.group = group;
-        this.probe = new HealthProbe(check, group, channelType);
+        this.probe = new HealthProbe(check, group, channelType, pool.config().protocol(), pool.config().tls());
     }
 
     void start() {

@@ -34,7 +34,10 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -66,9 +69,12 @@ public final class H2Backend implements AutoCloseable {
     private final AtomicInteger maxActiveStreams = new AtomicInteger();
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final Channel server;
+    /** Accepted connections, closed on {@link #close} before the loop stops (a TLS close may otherwise linger). */
+    private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final int goAwayAfter;
 
-    private H2Backend(SslContext tls, long maxConcurrentStreams, int goAwayAfter) throws InterruptedException {
+    private H2Backend(SslContext tls, long maxConcurrentStreams, int goAwayAfter, int port)
+            throws InterruptedException {
         this.goAwayAfter = goAwayAfter;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -76,6 +82,7 @@ public final class H2Backend implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
                         openConnections.incrementAndGet();
+                        accepted.add(ch);
                         ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         ch.attr(STREAMS_ON_CONNECTION).set(new AtomicInteger());
                         if (tls == null) {
@@ -105,7 +112,7 @@ public final class H2Backend implements AutoCloseable {
                         });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
     }
 
     private void addHttp2(Channel ch, SslContext tls, long maxConcurrentStreams) {
@@ -134,27 +141,37 @@ public final class H2Backend implements AutoCloseable {
 
     /** Cleartext HTTP/2 with prior knowledge. */
     public static H2Backend h2c() throws InterruptedException {
-        return new H2Backend(null, Integer.MAX_VALUE, 0);
+        return new H2Backend(null, Integer.MAX_VALUE, 0, 0);
     }
 
     /** h2c allowing at most {@code max} concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
     public static H2Backend h2c(long max) throws InterruptedException {
-        return new H2Backend(null, max, 0);
+        return new H2Backend(null, max, 0, 0);
     }
 
     /** h2c that sends GOAWAY on each connection after answering its {@code n}th stream. */
     public static H2Backend h2cGoingAwayAfter(int n) throws InterruptedException {
-        return new H2Backend(null, Integer.MAX_VALUE, n);
+        return new H2Backend(null, Integer.MAX_VALUE, n, 0);
+    }
+
+    /** h2c on a given loopback port (a backend started again where a stopped one was). */
+    public static H2Backend h2cAt(int port) throws InterruptedException {
+        return new H2Backend(null, Integer.MAX_VALUE, 0, port);
     }
 
     /** HTTP/2 over TLS (ALPN h2) with this certificate chain and key. */
     public static H2Backend h2(List<X509Certificate> chain, PrivateKey key) throws Exception {
+        return h2At(chain, key, 0);
+    }
+
+    /** {@link #h2} on a given loopback port. */
+    public static H2Backend h2At(List<X509Certificate> chain, PrivateKey key, int port) throws Exception {
         SslContext tls = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"))
                 .build();
-        return new H2Backend(tls, Integer.MAX_VALUE, 0);
+        return new H2Backend(tls, Integer.MAX_VALUE, 0, port);
     }
 
     public int port() {
@@ -188,6 +205,7 @@ public final class H2Backend implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        accepted.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
