@@ -110,6 +110,10 @@ final class Http2Pipeline {
             this.watch = watch;
         }
 
+        /** Stateless (@Sharable; the scheme comes from the connection): one for every stream of every connection. */
+        private static final Http2StreamFrameToHttpObjectCodec FRAMES_TO_HTTP =
+                new Http2StreamFrameToHttpObjectCodec(true, true);
+
         @Override
         protected void initChannel(Http2StreamChannel ch) {
             // The request body is read as the handler asks, like on HTTP/1.1; unread DATA holds back the stream's
@@ -117,7 +121,7 @@ final class Http2Pipeline {
             ch.config().setAutoRead(false);
             Http2ResponseHeaders headers = new Http2ResponseHeaders();
             ch.pipeline()
-                    .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true))
+                    .addLast("h2-http", FRAMES_TO_HTTP)
                     .addLast("h2-headers", headers)
                     .addLast("router", new StreamHandler(state, dispatch, watch, headers));
         }
