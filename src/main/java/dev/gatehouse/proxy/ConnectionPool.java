@@ -23,8 +23,13 @@ import java.util.Map;
  * connections are kept here; HTTP/2 ones ({@code protocol: h2c | h2}) in {@link #http2()}, on the same terms.
  */
 public final class ConnectionPool {
-    /** Idle connections kept per target and event loop, like nginx's {@code keepalive 64}. */
-    static final int MAX_IDLE_PER_TARGET = 64;
+    /**
+     * Idle connections kept per target and event loop. An HTTP/2 client has many requests in flight on one
+     * connection (100 streams by default), each needing its own HTTP/1.1 upstream connection: with fewer kept idle
+     * than are in flight, every dip in load closes connections that the next burst opens again (thousands of
+     * TIME_WAIT sockets per second under h2load's 160 streams). 256 covers a few such clients per event loop.
+     */
+    static final int MAX_IDLE_PER_TARGET = 256;
 
     private final Class<? extends SocketChannel> channelType;
     /** Replaced by a reload; connections opened before keep the timeouts they were opened with. */

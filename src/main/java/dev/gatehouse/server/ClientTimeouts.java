@@ -63,7 +63,9 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             deadline.arm(idleMillis); // traffic during an exchange: the idle clock starts over
         }
         ctx.fireChannelRead(msg);
-        if (firstBytes && heads == headsBefore) {
+        // The bytes may have been an HTTP/2 preface that replaced this handler (h2c): a clock armed now would
+        // outlive it and close the connection, with a raw HTTP/1.1 408 in its frames, one head timeout later.
+        if (firstBytes && heads == headsBefore && !ctx.isRemoved()) {
             deadline.arm(headMillis); // a request has begun and its head is still incomplete
         }
     }

@@ -113,6 +113,10 @@ final class Http2Pipeline {
             this.watch = watch;
         }
 
+        /** Stateless (@Sharable; the scheme comes from the connection): one for every stream of every connection. */
+        private static final Http2StreamFrameToHttpObjectCodec FRAMES_TO_HTTP =
+                new Http2StreamFrameToHttpObjectCodec(true, true);
+
         @Override
         protected void initChannel(Http2StreamChannel ch) {
             // The request body is read as the handler asks, like on HTTP/1.1; unread DATA holds back the stream's
@@ -122,7 +126,7 @@ final class Http2Pipeline {
             ExtendedConnect connect = new ExtendedConnect();
             ch.pipeline()
                     .addLast("h2-connect", connect)
-                    .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true))
+                    .addLast("h2-http", FRAMES_TO_HTTP)
                     .addLast("h2-connect-http", connect.upgradeHeaders())
                     .addLast("h2-headers", headers)
                     .addLast("router", new StreamHandler(state, dispatch, watch, headers));

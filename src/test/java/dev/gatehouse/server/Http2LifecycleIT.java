@@ -55,6 +55,21 @@ class Http2LifecycleIT {
         }
     }
 
+    /** The HTTP/1.1 head timeout ends where the h2c preface is read: HTTP/2 has its own clocks. */
+    @Test
+    void anH2cConnectionOutlivesTheHttp1HeadTimeout() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.startListening(LISTEN, """
+                timeouts: { client_header: 1s, idle: 30s }
+                sites:
+                  a.test: { respond: { status: 200, body: "ok" } }
+                """, dir);
+             H2Frames h2 = H2Frames.h2c(gh.port())) {
+            Thread.sleep(2500);
+            h2.get(1, "a.test", "/");
+            assertThat(h2.awaitStreamEnd(1).type()).as("the answer after the head timeout").isEqualTo(HEADERS);
+        }
+    }
+
     @Test
     void streamsOverTheLimitAreRefused() throws Exception {
         try (TestBackend slow = slowBackend(2000);
