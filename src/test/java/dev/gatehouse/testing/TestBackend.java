@@ -104,4 +104,14 @@ public final class TestBackend implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
     }
+
+    /**
+     * Dies between two responses: the port refuses new connections at once, a response being written is finished
+     * (within a second), then every connection closes, the idle keep-alive ones included. A kill that lands in the
+     * middle of a response cuts it after its head has gone to the client, which no proxy can retry.
+     */
+    public void closeBetweenResponses() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
 }

@@ -57,7 +57,7 @@ class HealthChecksIT {
             }
             Thread.sleep(700);
             long killed = System.nanoTime();
-            a.close();
+            a.closeBetweenResponses();
             String line = log.await(l -> l.contains("target=" + a.address() + " healthy -> unhealthy"),
                     Duration.ofSeconds(5));
             long detectedMs = (System.nanoTime() - killed) / 1_000_000;
