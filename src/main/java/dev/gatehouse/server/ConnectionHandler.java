@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * One client connection: takes request heads one at a time (pipelined ones wait their turn), checks them, routes
@@ -117,16 +118,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             content.release();
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            badBody(HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed request body");
-            return;
-        }
         bodyBytes += content.content().readableBytes();
-        long max = routing.config().limits().maxBody();
-        if (max > 0 && bodyBytes > max) {
+        Optional<BodyRules.Broken> broken = BodyRules.check(content, bodyBytes, routing.config().limits().maxBody());
+        if (broken.isPresent()) {
             content.release();
-            badBody(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "413 Content Too Large: the body is larger than " + max + " bytes");
+            badBody(broken.get().status(), broken.get().message());
             return;
         }
         boolean last = content instanceof LastHttpContent;

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One HTTP/2 stream: one request and its response, on the stream's child channel. The request goes through
@@ -136,17 +137,11 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
             content.release();
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            badBody(HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed request body");
-            return;
-        }
         bodyBytes += content.content().readableBytes();
-        long max = routing.config().limits().maxBody();
-        if (max > 0 && bodyBytes > max) {
+        Optional<BodyRules.Broken> broken = BodyRules.check(content, bodyBytes, routing.config().limits().maxBody());
+        if (broken.isPresent()) {
             content.release();
-            badBody(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "413 Content Too Large: the body is larger than " + max + " bytes");
+            badBody(broken.get().status(), broken.get().message());
             return;
         }
         if (content instanceof LastHttpContent) {
