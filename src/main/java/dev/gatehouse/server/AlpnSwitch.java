@@ -23,12 +23,9 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (state.isDraining()) {
-            ctx.close(); // accepted just as stop() began: the drain pass may not have seen it
-            return;
+        if (state.admit(ctx)) {
+            ctx.fireChannelActive();
         }
-        ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override

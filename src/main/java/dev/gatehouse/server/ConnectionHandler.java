@@ -57,12 +57,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (state.isDraining()) {
-            ctx.close(); // accepted just as stop() began: the drain pass may not have seen it
-            return;
+        if (state.admit(ctx)) {
+            ctx.fireChannelActive();
         }
-        ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -25,12 +25,9 @@ final class PrefaceSwitch extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (state.isDraining()) {
-            ctx.close();
-            return;
+        if (state.admit(ctx)) {
+            super.channelActive(ctx);
         }
-        ctx.read();
-        super.channelActive(ctx);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.metrics.GatehouseMetrics;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -53,6 +54,21 @@ final class ServerState {
 
     void httpsPort(int port) {
         httpsPort = port;
+    }
+
+    /**
+     * A new connection starts reading (auto-read is off, so nothing happens before), unless it was accepted just as
+     * stop() began: the drain pass may not have seen it, so it is closed instead.
+     *
+     * @return whether the connection was admitted
+     */
+    boolean admit(ChannelHandlerContext ctx) {
+        if (draining) {
+            ctx.close();
+            return false;
+        }
+        ctx.read();
+        return true;
     }
 
     boolean isDraining() {
