@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code gatehouse status}: what the running instance is doing, from {@code GET /status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -56,10 +57,13 @@ final class StatusCommand extends InstanceCommand {
 
     private static String listeners(Object value) {
         Map<String, Object> l = value instanceof Map<?, ?> m ? cast(m) : Map.of();
+        List<String> addresses = l.get("addresses") instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList() : List.of("?");
         List<String> parts = new ArrayList<>();
         for (String kind : List.of("http", "https")) {
             if (l.get(kind) != null) {
-                parts.add(kind + " " + l.get("address") + ":" + l.get(kind));
+                parts.add(kind + " " + addresses.stream().map(a -> (a.contains(":") ? "[" + a + "]" : a) + ":"
+                        + l.get(kind)).collect(Collectors.joining(" ")));
             }
         }
         return parts.isEmpty() ? "none" : String.join(", ", parts);

@@ -41,7 +41,7 @@ class EnvExpansionTest {
 
         assertThat(config.listen().http()).isEqualTo(OptionalInt.of(8081));
         assertThat(config.listen().https()).isEqualTo(OptionalInt.of(8443));
-        assertThat(config.listen().address()).as("an empty variable takes the default").isEqualTo("127.0.0.1");
+        assertThat(config.listen().addresses()).as("an empty variable takes the default").containsExactly("127.0.0.1");
         assertThat(config.timeouts().connect()).hasSeconds(7);
         assertThat(config.sites()).containsOnlyKeys("app.example.com");
         assertThat(config.upstreams().get("app").targets()).containsExactly(new Target("10.0.0.5", 3000, 100));
