@@ -74,7 +74,7 @@ class AdminEndpointsIT {
         HttpResponse<String> r = admin(method, path);
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(expectedStatus);
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).contains("json"));
-        return (Map<String, Object>) Json.parse(r.body());
+        return (Map<String, Object>) AdminJson.parse(r.body());
     }
 
     private List<Map<String, Object>> certificates() throws Exception {
