@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code gatehouse run [--config FILE]}: serve until SIGTERM or SIGINT, then stop gracefully (in-flight requests
  * get the configured shutdown grace) and exit 0. SIGHUP reloads the config file, as does a change to it on disk.
  */
-@Command(name = "run", description = "Run the server.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the server.",
+        footer = {"", "SIGTERM or SIGINT stop it gracefully; SIGHUP reloads the config file, as does a change to it."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
