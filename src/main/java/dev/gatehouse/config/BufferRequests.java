@@ -13,7 +13,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * @param enabled whether bodies are buffered
  * @param max     the largest body buffered; empty: {@code limits.max_body}
  */
-public record BufferRequests(boolean enabled, OptionalLong max) {
+public record BufferRequests(boolean enabled, OptionalLong max) implements StageConfig {
     public static final BufferRequests OFF = new BufferRequests(false, OptionalLong.empty());
     static final String EXPECTED = "expected: true, false, or the largest body to buffer, like 16mb";
 
@@ -22,7 +22,8 @@ public record BufferRequests(boolean enabled, OptionalLong max) {
         return max.orElse(limits.maxBody() > 0 ? limits.maxBody() : Long.MAX_VALUE);
     }
 
-    static Optional<BufferRequests> read(Node node, String path, Values values) {
+    static Optional<BufferRequests> read(Node node, String path, StageKeys.Reading in) {
+        Values values = in.values();
         Optional<String> text = values.string(node, path);
         if (text.isEmpty()) {
             return Optional.empty();
