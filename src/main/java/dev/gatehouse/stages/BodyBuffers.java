@@ -4,9 +4,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +33,8 @@ public final class BodyBuffers implements AutoCloseable {
     /** Bytes read from a temp file at a time while the body is handed on. */
     static final int READ_CHUNK = 64 * 1024;
     private static final String PREFIX = "body-";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final AtomicInteger threads = new AtomicInteger();
@@ -37,9 +45,16 @@ public final class BodyBuffers implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Creates the directory and deletes what an earlier run left in it. */
+    /**
+     * Creates the directory (owner only, like {@code storage} itself, which it may have to create first) and deletes
+     * what an earlier run left in it.
+     */
     public void start() throws IOException {
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
+        }
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path p : old) {
                 Files.deleteIfExists(p);
@@ -67,9 +82,20 @@ public final class BodyBuffers implements AutoCloseable {
         });
     }
 
-    /** A fresh temp-file name. */
-    Path newFile() {
-        return dir.resolve(PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    /**
+     * A new temp file, open for reading and writing, readable by the owner only. Opened delete-on-close, which the
+     * JDK does on Unix by unlinking it at once: it never shows in the directory and cannot be left behind. Blocks:
+     * call it from {@link #execute}.
+     */
+    FileChannel newFile() throws IOException {
+        Path path = dir.resolve(PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+        try {
+            return FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(path, options);
+        }
     }
 
     @Override

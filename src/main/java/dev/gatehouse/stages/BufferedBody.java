@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 
 /**
@@ -153,11 +152,9 @@ final class BufferedBody implements RequestFlow {
     }
 
     private void openFile() {
-        var path = buffers.newFile();
         buffers.execute(() -> {
             try {
-                FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+                FileChannel ch = buffers.newFile();
                 loop.execute(() -> fileOpened(ch));
             } catch (IOException e) {
                 loop.execute(() -> diskFailed(e));
