@@ -11,6 +11,7 @@ import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,9 @@ import java.util.Optional;
  * Compiles the chain of each route when a config loads: the listener's own stages, then one stage per stage key that
  * applies (the route's setting for a key, else its site's, else the key's default), in the fixed order of
  * {@link #KINDS}, then the action. A route where nothing applies runs its action's handler directly: no wrapper,
- * no allocation per request.
+ * no allocation per request. One compiler per config: the routes that take a key from their site share that key's
+ * stage object (a site's rate limit is one limit for all its routes), while a key written again at a route gets a
+ * stage of its own.
  */
 public final class StageCompiler {
 
@@ -47,6 +50,9 @@ public final class StageCompiler {
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
     private final StageServices services;
+    /** Stages made so far, by the settings object they were made from: a key inherited from the site is one object. */
+    private final Map<StageConfig, Optional<Stage>> plainStages = new IdentityHashMap<>();
+    private final Map<StageConfig, Optional<Stage>> secureStages = new IdentityHashMap<>();
 
     public StageCompiler(StageServices services) {
         this.services = services;
@@ -75,7 +81,8 @@ public final class StageCompiler {
         for (Kind<?> kind : KINDS) {
             StageConfig config = route.getOrDefault(kind.key(), site.getOrDefault(kind.key(), kind.defaultConfig()));
             if (config != null) {
-                kind.create(config, secure, services).ifPresent(stages::add);
+                (secure ? secureStages : plainStages).computeIfAbsent(config, c -> kind.create(c, secure, services))
+                        .ifPresent(stages::add);
             }
         }
         return link(stages, action);
@@ -96,6 +103,17 @@ public final class StageCompiler {
             next = new Link(stages.get(i), next);
         }
         return next;
+    }
+
+    /** The stages of a compiled chain, in the order they run (none for an action's handler alone). */
+    static List<Stage> stagesOf(Handler chain) {
+        List<Stage> stages = new ArrayList<>();
+        Handler h = chain;
+        while (h instanceof Link link) {
+            stages.add(link.stage());
+            h = link.next();
+        }
+        return stages;
     }
 
     /** One stage and the rest of the chain after it; built once, so passing on allocates nothing. */

@@ -11,6 +11,7 @@ import dev.gatehouse.http.Handler;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +69,26 @@ class StageCompilerTest {
         try (StageHarness h = harness(compiler.route(site, rest, StageHarness.respond(200, "up")).plain())) {
             assertThat(h.send(OK).status()).isEqualTo(403);
         }
+    }
+
+    @Test
+    void routesTakingASitesKeyShareOneStage() throws ConfigException {
+        Site site = site("""
+                a.test:
+                  http: https-only
+                  routes:
+                    - { path: /a, respond: 200 }
+                    - { path: /b, respond: 200 }
+                    - { path: /c, http: allow, respond: 200 }
+                """);
+        Handler action = StageHarness.respond(200, "");
+        List<Stage> a = StageCompiler.stagesOf(compiler.route(site, site.routes().get(0), action).plain());
+        List<Stage> b = StageCompiler.stagesOf(compiler.route(site, site.routes().get(1), action).plain());
+        List<Stage> c = StageCompiler.stagesOf(compiler.route(site, site.routes().get(2), action).plain());
+
+        assertThat(a).hasSize(2).first().isInstanceOf(AcmeChallengeStage.class);
+        assertThat(a.get(1)).isInstanceOf(HttpPolicyStage.class).isSameAs(b.get(1));
+        assertThat(c).as("allow: no policy stage").hasSize(1);
     }
 
     @Test
