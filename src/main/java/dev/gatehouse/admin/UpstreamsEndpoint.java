@@ -39,6 +39,9 @@ final class UpstreamsEndpoint {
     /** {@code seg} starts with "upstreams". */
     Reply handle(String method, String path, List<String> seg, String body) {
         Upstreams upstreams = instance.upstreams();
+        if (seg.size() == 3 && seg.get(2).equals("canary")) {
+            return CanaryEndpoint.handle(method, path, pool(upstreams, seg.get(1)), body);
+        }
         if (seg.size() > 4 || (seg.size() >= 3 && !seg.get(2).equals("targets"))) {
             throw AdminRouter.noSuchEndpoint(path);
         }
