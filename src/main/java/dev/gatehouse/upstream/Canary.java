@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
  * promotes it (the other targets parked at weight 0).
  *
  * <p>"Clearly worse" has a margin so that noise does not roll a good canary back: an error rate more than half of
- * {@code max_error_rate} above the rest's, or a p99 more than twice the rest's plus 10 ms; it is judged only when the
- * rest answered {@code min_requests} in the step too.
+ * {@code max_error_rate} above the rest's, or a p99 more than twice the rest's plus 25 ms; it is judged only when both
+ * the canary and the rest answered {@code min_requests} (and at least 100) in the step.
  */
 public final class Canary {
     private static final Logger log = LoggerFactory.getLogger(Canary.class);
-    private static final long P99_NOISE_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long P99_NOISE_NANOS = Duration.ofMillis(25).toNanos();
+    /** Fewer answers than this make a p99 mostly the slowest one (a fresh connection): too noisy to compare. */
+    private static final int MIN_TO_COMPARE = 100;
 
     /** Where a canary is. */
     public enum State {
@@ -184,7 +186,8 @@ public final class Canary {
                     ms(maxP99.get().toNanos()), percent()));
             return;
         }
-        if (rest.requests() >= spec.minRequests()) {
+        if (rest.requests() >= Math.max(spec.minRequests(), MIN_TO_COMPARE)
+                && mine.requests() >= Math.max(spec.minRequests(), MIN_TO_COMPARE)) {
             if (mine.errorRate() > rest.errorRate() + spec.maxErrorRate() / 2) {
                 rollBack(String.format("error rate %s worse than the rest of the pool's %s at %d%%",
                         pct(mine.errorRate()), pct(rest.errorRate()), percent()));

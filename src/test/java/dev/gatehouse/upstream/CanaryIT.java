@@ -66,6 +66,10 @@ class CanaryIT {
             }
             assertThat(admin(gh, "GET", "/upstreams/app", null).body()).as("weight 0 and drained")
                     .doesNotContainPattern("\"address\":\"" + broken.address() + "\"[^}]*\"draining\":false");
+            assertThat(admin(gh, "GET", "/metrics", null).body()).contains(
+                    "gatehouse_canary_state{pool=\"app\",state=\"rolled_back\",target=\"" + broken.address() + "\"} 1.0",
+                    "gatehouse_canary_state{pool=\"app\",state=\"running\",target=\"" + broken.address() + "\"} 0.0",
+                    "gatehouse_canary_percent{pool=\"app\",target=\"" + broken.address() + "\"} 0.0");
             assertThat(log.await(l -> l.contains("canary=" + broken.address() + " rolled back: error rate"), LIMIT))
                     .startsWith("WARN");
         }
