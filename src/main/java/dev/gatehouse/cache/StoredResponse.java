@@ -14,6 +14,8 @@ import java.util.Map;
  * its body. Immutable; a 304 makes an updated copy that shares the body.
  */
 public final class StoredResponse {
+    /** The site it was stored for (metrics). */
+    final String site;
     final String url;
     final int status;
     final String reason;
@@ -32,9 +34,10 @@ public final class StoredResponse {
     final List<String> tags;
     final Body body;
 
-    StoredResponse(String url, int status, String reason, HttpHeaders headers, long requestTime, long responseTime,
+    StoredResponse(String site, String url, int status, String reason, HttpHeaders headers, long requestTime, long responseTime,
                    long initialAge, long lifetime, boolean noCache, boolean noStale, long staleWhileRevalidate,
                    long staleIfError, VaryKey vary, List<String> tags, Body body) {
+        this.site = site;
         this.url = url;
         this.status = status;
         this.reason = reason;
@@ -56,12 +59,12 @@ public final class StoredResponse {
      * Builds the stored form of a response received at {@code responseTime} for a request sent at
      * {@code requestTime}; {@code received} is not changed.
      */
-    static StoredResponse of(String url, int status, String reason, HttpHeaders received, VaryKey vary,
+    static StoredResponse of(String site, String url, int status, String reason, HttpHeaders received, VaryKey vary,
                              long requestTime, long responseTime, CacheRule rule, Body body) {
         ResponseRules rules = ResponseRules.of(received);
         HttpHeaders stored = storedFields(received, rules, rule);
         long date = date(received, responseTime);
-        return new StoredResponse(url, status, reason, stored, requestTime, responseTime,
+        return new StoredResponse(site, url, status, reason, stored, requestTime, responseTime,
                 initialAge(received, date, requestTime, responseTime), rules.lifetime(status, received, rule, date),
                 rules.noCache(), rules.noStale(),
                 rules.secondsOr("stale-while-revalidate", rule.staleWhileRevalidate().toMillis()),
@@ -82,7 +85,7 @@ public final class StoredResponse {
         }
         ResponseRules rules = ResponseRules.of(merged);
         long date = date(merged, responseTime);
-        return new StoredResponse(url, status, reason, merged, requestTime, responseTime,
+        return new StoredResponse(site, url, status, reason, merged, requestTime, responseTime,
                 initialAge(notModified, date, requestTime, responseTime), rules.lifetime(status, merged, rule, date),
                 rules.noCache(), rules.noStale(),
                 rules.secondsOr("stale-while-revalidate", rule.staleWhileRevalidate().toMillis()),
@@ -126,7 +129,7 @@ public final class StoredResponse {
     }
 
     StoredResponse withBody(Body other) {
-        return new StoredResponse(url, status, reason, headers, requestTime, responseTime, initialAge, lifetime,
+        return new StoredResponse(site, url, status, reason, headers, requestTime, responseTime, initialAge, lifetime,
                 noCache, noStale, staleWhileRevalidate, staleIfError, vary, tags, other);
     }
 

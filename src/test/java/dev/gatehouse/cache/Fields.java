@@ -32,7 +32,7 @@ final class Fields {
 
     static StoredResponse stored(CacheRule rule, int status, HttpHeaders request, String... nameValues) {
         HttpHeaders h = of(nameValues);
-        return StoredResponse.of("http://a.test/x", status, "OK", h, VaryKey.of(h, request), NOW, NOW, rule,
+        return StoredResponse.of("a.test", "http://a.test/x", status, "OK", h, VaryKey.of(h, request), NOW, NOW, rule,
                 new Body.Memory(Unpooled.wrappedBuffer("hello".getBytes())));
     }
 }
