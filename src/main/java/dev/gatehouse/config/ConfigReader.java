@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "cache", "sites", "upstreams");
     private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
@@ -64,7 +64,7 @@ final class ConfigReader {
                 trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin);
+                admin, new CacheReader(values, baseDir).storage(map));
     }
 
     AdminReader adminReader() {
