@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.http.Handler;
@@ -18,6 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #reload()}
@@ -37,6 +40,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final Optional<TlsRuntime> tls;
     private final Reloader reloader;
     private final ConfigWatcher watcher;
+    /** Disk reads and writes of the response cache: one thread, so that a slow disk never holds an event loop. */
+    private final ExecutorService cacheIo = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cache-io");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ResponseCache cache;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Transport.best());
@@ -46,6 +56,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = transport;
         this.metrics = new GatehouseMetrics();
+        this.cache = new ResponseCache(config.cache(), cacheIo, metrics.registry());
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         this.state = new ServerState(metrics);
@@ -92,6 +103,7 @@ public final class GatehouseServer implements AutoCloseable {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         listeners.start();
         try {
+            cache.start();
             upstreams.start();
             // First, so that errors while loading certificates already show on the dashboard.
             if (admin.isPresent()) {
@@ -230,5 +242,12 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.closeAll();
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
+        cache.close();
+        cacheIo.shutdown();
+    }
+
+    /** The response cache, shared by every site and route with {@code cache}. */
+    public ResponseCache cache() {
+        return cache;
     }
 }
