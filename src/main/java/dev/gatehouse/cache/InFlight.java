@@ -49,6 +49,7 @@ final class InFlight {
     private StoredResponse head;
     private final List<ByteBuf> chunks = new ArrayList<>();
     private int chunkSize;
+    private long expectedLength = -1;
     private long written;
     private int readers;
     private boolean leaderDone;
@@ -100,6 +101,7 @@ final class InFlight {
                 return;
             }
             this.head = head;
+            expectedLength = contentLength;
             chunkSize = contentLength > 0 ? (int) contentLength : CHUNK;
             state = State.STREAMING;
             told = List.copyOf(waiters);
@@ -214,6 +216,11 @@ final class InFlight {
             boolean end = state == State.COMPLETE && position + (data == null ? 0 : data.readableBytes()) >= written;
             return new Piece(data, end, false);
         }
+    }
+
+    /** The body's announced length, -1 when unknown (or before the head). */
+    synchronized long expectedLength() {
+        return expectedLength;
     }
 
     synchronized State state() {

@@ -64,6 +64,10 @@ public final class StoredResponse {
         ResponseRules rules = ResponseRules.of(received);
         HttpHeaders stored = storedFields(received, rules, rule);
         long date = date(received, responseTime);
+        if (!stored.contains(HttpHeaderNames.DATE)) {
+            // RFC 9110 §6.6.1: a cache stores the time it received a response that came without a Date
+            stored.set(HttpHeaderNames.DATE, HttpDates.format(responseTime));
+        }
         return new StoredResponse(site, url, status, reason, stored, requestTime, responseTime,
                 initialAge(received, date, requestTime, responseTime), rules.lifetime(status, received, rule, date),
                 rules.noCache(), rules.noStale(),

@@ -102,7 +102,7 @@ final class CacheReader {
      */
     Optional<CacheRule> rule(Node node, String path) {
         if (node instanceof ScalarNode) {
-            return values.bool(node, path).flatMap(on -> on ? Optional.of(CacheRule.DEFAULTS) : Optional.empty());
+            return values.bool(node, path).map(on -> on ? CacheRule.DEFAULTS : CacheRule.OFF);
         }
         if (!(node instanceof MappingNode)) {
             problems.at(node, path, "expected true, false or a map of cache settings, got " + YamlNodes.describe(node));
@@ -146,7 +146,7 @@ final class CacheReader {
                 }
             }
         }
-        return Optional.of(new CacheRule(swr, sie, heuristic, tags, setCookie, requestDirectives, wait, maxWaiters));
+        return Optional.of(new CacheRule(true, swr, sie, heuristic, tags, setCookie, requestDirectives, wait, maxWaiters));
     }
 
     /** {@code off}, {@code 10%} (1..100) or a duration. */

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The response cache on a site or route: {@code cache: true}, or a map of the settings below (each optional).
- * Off unless given; a route's {@code cache} replaces its site's.
+ * Off unless given; a route's {@code cache} replaces its site's ({@code cache: false} turns it off for that route).
  *
+ * @param on                   false for {@code cache: false}
  * @param staleWhileRevalidate how long past freshness a stored response may be answered at once while one
  *                             background request refreshes it, for responses that carry no
  *                             {@code stale-while-revalidate} of their own (RFC 5861); default 0s (off)
@@ -23,12 +24,15 @@ import java.util.List;
  *                             the origin on their own; 0s turns coalescing off; default 10s
  * @param maxWaiters           how many requests may wait for one URL; more go to the origin; default 1000
  */
-public record CacheRule(Duration staleWhileRevalidate, Duration staleIfError, Heuristic heuristic,
+public record CacheRule(boolean on, Duration staleWhileRevalidate, Duration staleIfError, Heuristic heuristic,
                         List<String> tagHeaders, SetCookie setCookie, boolean requestDirectives,
                         Duration coalesceWait, int maxWaiters) {
 
     public static final List<String> DEFAULT_TAG_HEADERS = List.of("surrogate-key", "cache-tag");
-    public static final CacheRule DEFAULTS = new CacheRule(Duration.ZERO, Duration.ZERO, Heuristic.OFF,
+    public static final CacheRule DEFAULTS = new CacheRule(true, Duration.ZERO, Duration.ZERO, Heuristic.OFF,
+            DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
+    /** {@code cache: false}. */
+    public static final CacheRule OFF = new CacheRule(false, Duration.ZERO, Duration.ZERO, Heuristic.OFF,
             DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
 
     public CacheRule {

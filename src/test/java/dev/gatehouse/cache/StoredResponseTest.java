@@ -48,7 +48,7 @@ class StoredResponseTest {
         StoredResponse r = stored(RULE, "Cache-Control", "max-age=60, no-cache=\"a\", private=\"p\"", "Connection",
                 "b, close", "a", "1", "b", "2", "c", "3", "p", "4", "Keep-Alive", "x", "Proxy-Authenticate", "y",
                 "Transfer-Encoding", "chunked", "Content-Length", "5", "Age", "3", "Set-Cookie", "s=1");
-        assertThat(r.headers.names()).containsExactlyInAnyOrder("cache-control", "c");
+        assertThat(r.headers.names()).containsExactlyInAnyOrder("cache-control", "c", "date");
         assertThat(r.noCache).isFalse();
     }
 
@@ -83,7 +83,7 @@ class StoredResponseTest {
         StoredResponse r = stored(RULE, "Cache-Control", "max-age=1, stale-while-revalidate=30, stale-if-error=60");
         assertThat(r.staleWhileRevalidate).isEqualTo(30_000);
         assertThat(r.staleIfError).isEqualTo(60_000);
-        CacheRule defaults = new CacheRule(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(7),
+        CacheRule defaults = new CacheRule(true, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(7),
                 CacheRule.Heuristic.OFF, CacheRule.DEFAULT_TAG_HEADERS, CacheRule.SetCookie.BYPASS, true,
                 java.time.Duration.ofSeconds(1), 10);
         StoredResponse d = stored(defaults, "Cache-Control", "max-age=1");

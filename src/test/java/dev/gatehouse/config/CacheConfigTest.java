@@ -80,7 +80,8 @@ class CacheConfigTest {
     @DisplayName("a site's cache: true, false or a map")
     void rules() {
         assertThat(rule("true")).contains(CacheRule.DEFAULTS);
-        assertThat(rule("false")).isEmpty();
+        assertThat(rule("false")).contains(CacheRule.OFF);
+        assertThat(CacheRule.OFF.on()).isFalse();
         CacheRule r = rule("{ stale_while_revalidate: 30s, stale_if_error: 1d, heuristic: 10%, tags: [X-Tag], "
                 + "set_cookie: strip, request_directives: false, coalesce: { wait: 2s, max_waiters: 50 } }")
                 .orElseThrow();
