@@ -2,6 +2,8 @@ package dev.gatehouse.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * The response cache on a site or route: {@code cache: true}, or a map of the settings below (each optional).
@@ -26,7 +28,7 @@ import java.util.List;
  */
 public record CacheRule(boolean on, Duration staleWhileRevalidate, Duration staleIfError, Heuristic heuristic,
                         List<String> tagHeaders, SetCookie setCookie, boolean requestDirectives,
-                        Duration coalesceWait, int maxWaiters) {
+                        Duration coalesceWait, int maxWaiters) implements StageConfig {
 
     public static final List<String> DEFAULT_TAG_HEADERS = List.of("surrogate-key", "cache-tag");
     public static final CacheRule DEFAULTS = new CacheRule(true, Duration.ZERO, Duration.ZERO, Heuristic.OFF,
@@ -37,6 +39,10 @@ public record CacheRule(boolean on, Duration staleWhileRevalidate, Duration stal
 
     public CacheRule {
         tagHeaders = List.copyOf(tagHeaders);
+    }
+
+    static Optional<CacheRule> read(Node node, String path, StageKeys.Reading in) {
+        return new CacheReader(in.values(), in.baseDir()).rule(node, path);
     }
 
     /** Responses with {@code Set-Cookie}: a cookie meant for one client must not reach the others. */

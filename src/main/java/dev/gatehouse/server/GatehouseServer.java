@@ -70,7 +70,7 @@ public final class GatehouseServer implements AutoCloseable {
                 () -> transport.newGroup(1));
         this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
-        state.routing(compile(config, connections, upstreams, state));
+        state.routing(compile(config, connections, upstreams, state, cache));
         this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
@@ -78,7 +78,7 @@ public final class GatehouseServer implements AutoCloseable {
                 : Optional.empty();
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
-                next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
+                next -> compile(next, connections, upstreams, state, cache), this::initializer, watcher::reading);
         metrics.bindUpstreams(() -> upstreams.pools().values());
         metrics.bindReloads(() -> reloader.stats().reloads() - reloader.stats().failed(), () -> reloader.stats().failed());
         tls.ifPresent(t -> {
@@ -93,9 +93,9 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
-                                   ServerState state) {
+                                   ServerState state, ResponseCache cache) {
         Handlers handlers = new Handlers(config, connections, upstreams);
-        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01()));
+        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(), cache));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.stages;
 
 import dev.gatehouse.acme.Http01Tokens;
+import dev.gatehouse.cache.ResponseCache;
 
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -11,10 +12,12 @@ import java.util.function.IntSupplier;
  *
  * @param httpsPort the bound HTTPS port, or -1 while there is no HTTPS listener (read per request: it may change)
  * @param http01    the ACME HTTP-01 answers being published
+ * @param cache     the response cache the {@code cache} stages store in and answer from
  */
-public record StageServices(IntSupplier httpsPort, Http01Tokens http01) {
+public record StageServices(IntSupplier httpsPort, Http01Tokens http01, ResponseCache cache) {
     public StageServices {
         Objects.requireNonNull(httpsPort, "httpsPort");
         Objects.requireNonNull(http01, "http01");
+        Objects.requireNonNull(cache, "cache");
     }
 }

@@ -14,7 +14,7 @@ class BuiltInStagesTest {
     @Test
     void theAcmeChallengeIsAnsweredBeforeAnythingElse() {
         tokens.add("tok-123_abc", "tok-123_abc.thumbprint");
-        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens))
+        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens, StageHarness.cache()))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(new AcmeChallengeStage(tokens), refuseAll)) {
@@ -34,7 +34,7 @@ class BuiltInStagesTest {
 
     @Test
     void theRedirectKeepsPathQueryAndAnIpv6Host() {
-        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens))
+        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens, StageHarness.cache()))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(redirect)) {
@@ -51,7 +51,7 @@ class BuiltInStagesTest {
 
     @Test
     void allowAndHttpsRequestsGetNoPolicyStage() {
-        StageServices services = new StageServices(() -> 443, tokens);
+        StageServices services = new StageServices(() -> 443, tokens, StageHarness.cache());
 
         assertThat(HttpPolicyStage.create(HttpPolicy.ALLOW, false, services)).isEmpty();
         assertThat(HttpPolicyStage.create(HttpPolicy.REDIRECT, true, services)).isEmpty();

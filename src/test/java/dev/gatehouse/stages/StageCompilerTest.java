@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StageCompilerTest {
     private static final String OK = "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n";
     private final AtomicInteger httpsPort = new AtomicInteger(8443);
-    private final StageCompiler compiler = new StageCompiler(new StageServices(httpsPort::get, new Http01Tokens()));
+    private final StageCompiler compiler = new StageCompiler(new StageServices(httpsPort::get, new Http01Tokens(), StageHarness.cache()));
 
     @Test
     void aRouteWithNothingToDoRunsItsActionDirectly() throws ConfigException {
