@@ -99,8 +99,10 @@ final class ForwardFilter implements ResponseFilter {
             status.detail(refusal.get());
             release();
         }
-        meters.count(plan.site(), plan.fwd().equals("miss") || plan.fwd().equals("vary-miss")
-                ? CacheMeters.Result.MISS : CacheMeters.Result.BYPASS);
+        if (!plan.collapsedWaiter() && !plan.background()) { // waiters were counted as coalesced already
+            meters.count(plan.site(), plan.fwd().equals("request") ? CacheMeters.Result.BYPASS
+                    : CacheMeters.Result.MISS);
+        }
         status.addTo(head.headers());
         out.write(head);
     }
