@@ -2,10 +2,12 @@ package dev.gatehouse.cache;
 
 import dev.gatehouse.http.ByteRange;
 import dev.gatehouse.http.EntityTags;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -24,6 +26,8 @@ import java.util.Set;
  */
 record Answer(HttpResponse head, long offset, long length) {
     /** RFC 9110 §15.4.5: what a 304 carries of the response a 200 would have had. */
+    /** Stored fields were validated when they were received: copying them again need not check every byte. */
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date", "etag",
             "expires", "last-modified", "vary", "cache-status");
 
@@ -63,7 +67,7 @@ record Answer(HttpResponse head, long offset, long length) {
 
     private static HttpResponse response(HttpResponseStatus code, StoredResponse stored, long now,
                                          CacheStatus status, boolean notModified) {
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, code);
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, code, HEADERS);
         HttpHeaders h = r.headers();
         if (notModified) {
             for (String name : stored.headers.names()) {
