@@ -37,7 +37,8 @@ final class StageKeys {
     static final List<Key> ALL = List.of(
             new Key("http", Level.SITE_AND_ROUTE, HttpPolicy::read),
             new Key("hsts", Level.SITE, Hsts::read),
-            new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read));
+            new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read),
+            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
 
     private StageKeys() {
     }

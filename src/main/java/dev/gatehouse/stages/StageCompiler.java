@@ -2,6 +2,7 @@ package dev.gatehouse.stages;
 
 import dev.gatehouse.cache.CacheStage;
 import dev.gatehouse.config.CacheRule;
+import dev.gatehouse.config.BufferRequests;
 import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.HttpPolicy;
 import dev.gatehouse.config.Route;
@@ -47,9 +48,11 @@ public final class StageCompiler {
     private static final List<Kind<?>> KINDS = List.of(
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
             new Kind<>("hsts", Hsts.class, null, HstsStage::create),
-            // Last: what other stages refuse or rewrite never reaches the cache, and a hit skips only the action.
+            // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
             new Kind<>("cache", CacheRule.class, null,
-                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)));
+                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
+            // Last, next to the action: a request other stages refuse is refused before its body is read.
+            new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
     private final StageServices services;
     /** Stages made so far, by the settings object they were made from: a key inherited from the site is one object. */

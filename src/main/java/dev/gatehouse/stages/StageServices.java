@@ -2,6 +2,7 @@ package dev.gatehouse.stages;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.cache.ResponseCache;
+import dev.gatehouse.config.Limits;
 
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -12,12 +13,17 @@ import java.util.function.IntSupplier;
  *
  * @param httpsPort the bound HTTPS port, or -1 while there is no HTTPS listener (read per request: it may change)
  * @param http01    the ACME HTTP-01 answers being published
+ * @param limits    the config's limits ({@code buffer_requests: true} buffers up to {@code limits.max_body})
+ * @param bodies    where {@code buffer_requests} keeps bodies that outgrow memory
  * @param cache     the response cache the {@code cache} stages store in and answer from
  */
-public record StageServices(IntSupplier httpsPort, Http01Tokens http01, ResponseCache cache) {
+public record StageServices(IntSupplier httpsPort, Http01Tokens http01, Limits limits, BodyBuffers bodies,
+                            ResponseCache cache) {
     public StageServices {
         Objects.requireNonNull(httpsPort, "httpsPort");
         Objects.requireNonNull(http01, "http01");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(bodies, "bodies");
         Objects.requireNonNull(cache, "cache");
     }
 }
