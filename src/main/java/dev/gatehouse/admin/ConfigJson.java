@@ -1,5 +1,7 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.config.Durations;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -108,18 +110,7 @@ final class ConfigJson {
 
     /** The way the config writes durations: the largest unit that divides it, e.g. {@code 365d}, {@code 500ms}. */
     static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0) {
-            return "0s";
-        }
-        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
-        String[] units = {"d", "h", "m", "s"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (ms % sizes[i] == 0) {
-                return ms / sizes[i] + units[i];
-            }
-        }
-        return ms + "ms";
+        return Durations.format(d);
     }
 
     private static String snake(String camel) {

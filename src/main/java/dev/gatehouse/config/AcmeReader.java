@@ -12,10 +12,11 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads {@code acme:}: {@code directory} (a URL or a list tried in order), {@code trust}, {@code staging},
- * {@code eab: { key_id, hmac_key }} and {@code challenge: http-01 | tls-alpn-01}.
+ * {@code eab: { key_id, hmac_key }}, {@code challenge: http-01 | tls-alpn-01 | dns-01} and {@code dns:} (see
+ * {@link DnsReader}).
  */
 final class AcmeReader {
-    static final List<String> KEYS = List.of("directory", "trust", "staging", "eab", "challenge");
+    static final List<String> KEYS = List.of("directory", "trust", "staging", "eab", "challenge", "dns");
     private static final List<String> EAB_KEYS = List.of("key_id", "hmac_key");
 
     private final Values values;
@@ -39,7 +40,13 @@ final class AcmeReader {
         Optional<AcmeSettings.Eab> eab = m.get("eab").flatMap(n -> YamlMap.fields(n, m.path("eab"), EAB_KEYS,
                 values.problems()).flatMap(e -> eab(n, e)));
         Optional<AcmeSettings.ChallengeType> challenge = m.get("challenge").flatMap(n -> challenge(n, m.path("challenge")));
-        return new AcmeSettings(directories, trust, eab, challenge);
+        Optional<DnsSettings> dns = m.get("dns").flatMap(n -> new DnsReader(values, baseDir).read(n, m.path("dns"),
+                Optional.empty()));
+        if (challenge.equals(Optional.of(AcmeSettings.ChallengeType.DNS_01)) && !m.has("dns")) {
+            values.problems().at(m.get("challenge").orElseThrow(), m.path("challenge"), "dns-01 needs acme.dns "
+                    + "(expected: dns: { provider: rfc2136 | acme-dns | exec, ... } beside challenge)");
+        }
+        return new AcmeSettings(directories, trust, eab, challenge, dns);
     }
 
     private List<URI> directories(Node node, String path) {
@@ -87,7 +94,7 @@ final class AcmeReader {
                     return Optional.of(t);
                 }
             }
-            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01 or tls-alpn-01)");
+            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01, tls-alpn-01 or dns-01)");
             return Optional.empty();
         });
     }
