@@ -8,6 +8,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +82,10 @@ final class ConfigJson {
         Map<String, Object> out = new LinkedHashMap<>();
         Class<?> type = r.getClass();
         Class<?> outer = type.getEnclosingClass();
-        if (outer != null && outer.isSealed() && outer.isInterface()) {
-            out.put("type", snake(type.getSimpleName()));
+        boolean sealedCase = outer != null && outer.isSealed() && outer.isInterface()
+                || Arrays.stream(type.getInterfaces()).anyMatch(Class::isSealed);
+        if (sealedCase) {
+            out.put("type", caseName(r));
         }
         for (RecordComponent c : type.getRecordComponents()) {
             Object v;
@@ -97,6 +100,16 @@ final class ConfigJson {
             out.put(snake(c.getName()), secret ? REDACTED : of(v));
         }
         return out;
+    }
+
+    /** The case as the config writes it ({@code configName()}, e.g. {@code acme-dns}), else its class in snake_case. */
+    private static String caseName(Record r) {
+        try {
+            Method configName = r.getClass().getMethod("configName");
+            return String.valueOf(configName.invoke(r));
+        } catch (ReflectiveOperationException ignored) {
+            return snake(r.getClass().getSimpleName());
+        }
     }
 
     private static String enumName(Enum<?> e) {

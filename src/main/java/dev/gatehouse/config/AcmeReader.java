@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -94,7 +95,10 @@ final class AcmeReader {
                     return Optional.of(t);
                 }
             }
-            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01, tls-alpn-01 or dns-01)");
+            List<String> known = Arrays.stream(AcmeSettings.ChallengeType.values())
+                    .map(AcmeSettings.ChallengeType::configName).toList();
+            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01, tls-alpn-01 or dns-01)",
+                    KeyHints.closest(text, known).map(c -> "did you mean \"" + c + "\"?").orElse(null));
             return Optional.empty();
         });
     }
