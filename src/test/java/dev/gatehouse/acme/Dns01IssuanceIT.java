@@ -9,6 +9,7 @@ import dev.gatehouse.config.AcmeSettings;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.DnsSettings;
 import dev.gatehouse.config.HostPort;
+import dev.gatehouse.testing.AcmeDnsServer;
 import dev.gatehouse.testing.Knot;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.Unbound;
@@ -130,6 +131,36 @@ class Dns01IssuanceIT {
                     .issue(List.of("www.example.com"), Pebble.ecKey(), Optional.of(rfc2136(knot, knot.secret(), List.of(knot))));
 
             assertThat(log.lines()).anyMatch(l -> l.contains("name=www.example.com") && l.contains("challenge=dns-01 valid"));
+        }
+    }
+
+    @Test
+    void acmeDnsFirstSaysWhichCnameToCreateThenIssues() throws Exception {
+        try (Knot knot = Knot.builder().zone("example.com").zone("auth.example.org").start();
+             AcmeDnsServer acmeDns = AcmeDnsServer.start(knot, "auth.example.org");
+             Unbound resolver = Unbound.start(Map.of("example.com", knot.address(), "auth.example.org", knot.address()));
+             Pebble pebble = Pebble.builder().dnsServer(resolver.address()).start()) {
+            DnsSettings dns = new DnsSettings(new DnsSettings.AcmeDns(acmeDns.api(), Optional.empty(), List.of()),
+                    Optional.of(new HostPort("127.0.0.1", knot.port())), Optional.empty(),
+                    new DnsSettings.Propagation(List.of(new HostPort("127.0.0.1", knot.port())), Duration.ofSeconds(20),
+                            INTERVAL));
+            AcmeDnsAccounts accounts = AcmeDnsAccounts.inMemory();
+            AcmeIssuer issuer = new AcmeIssuer(new AcmeSettings(List.of(pebble.directory()),
+                    Optional.of(pebble.trustPem()), Optional.empty(), Optional.empty(), Optional.of(dns)),
+                    Optional.empty(), AccountKeys.inMemory(), noListeners(), FAST, new DnsChallenges(accounts));
+            List<String> names = List.of("*.example.com", "example.com");
+
+            AcmeIssueException first = catchThrowableOfType(AcmeIssueException.class,
+                    () -> issuer.issue(names, Pebble.ecKey()));
+            String fulldomain = accounts.load(acmeDns.api(), "example.com").orElseThrow().fulldomain();
+            assertThat(first.getMessage()).contains("_acme-challenge.example.com. CNAME " + fulldomain + ".");
+
+            knot.add("example.com", "_acme-challenge.example.com", org.xbill.DNS.Type.CNAME, fulldomain + ".");
+            Issued issued = issuer.issue(names, Pebble.ecKey());
+
+            assertThat(issued.leaf().getSubjectAlternativeNames()).containsExactlyInAnyOrder(
+                    List.of(2, "*.example.com"), List.of(2, "example.com"));
+            assertThat(acmeDns.registrations()).isEqualTo(1);
         }
     }
 

@@ -202,6 +202,17 @@ public final class Knot implements AutoCloseable {
     public void add(String zone, String name, int type, String rdata) throws IOException {
         Update update = new Update(Name.fromString(absolute(zone)));
         update.add(Record.fromString(Name.fromString(absolute(name)), type, DClass.IN, 60, rdata, Name.root));
+        send(zone, update);
+    }
+
+    /** Deletes one record (that exact data) by a signed update. */
+    public void delete(String zone, String name, int type, String rdata) throws IOException {
+        Update update = new Update(Name.fromString(absolute(zone)));
+        update.delete(Record.fromString(Name.fromString(absolute(name)), type, DClass.IN, 0, rdata, Name.root));
+        send(zone, update);
+    }
+
+    private void send(String zone, Update update) throws IOException {
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         resolver.setTCP(true);
         resolver.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, KEY_NAME, secret));

@@ -63,9 +63,10 @@ final class AcmeDnsProvider implements DnsProvider {
         HttpResponse<String> response = send(request, DnsException.Step.PRESENT, record.zone());
         if (response.statusCode() != 200) {
             throw httpFailure(DnsException.Step.PRESENT, Optional.of(record.zone()), response,
-                    response.statusCode() == 401 ? "the API refused the stored credentials of " + record.domain()
-                            + " (was the acme-dns database reset? delete the stored registration to register again)"
-                            : "the update was refused");
+                    response.statusCode() == 401 ? "the API refused the credentials for " + record.domain()
+                            + (settings.account().isPresent() ? " (check acme.dns.account)"
+                            : " (was the acme-dns database reset? delete its registration in storage, dns/acme-dns/,"
+                            + " to register again)") : "the update was refused");
         }
         log.info("dns zone={} server={} TXT {} at {} updated", record.zone(), settings.api(), record.value(), record.name());
     }

@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -69,8 +71,14 @@ public final class DnsChallenges {
         Published published = new Published(settings, provider, new PropagationCheck(client, zones, nameserverPort,
                 Thread::sleep));
         try {
+            Map<String, TxtRecord> located = new HashMap<>(); // a wildcard and its apex share one name: look it up once
             for (Wanted w : wanted) {
-                published.add(locate(settings, provider, zones, w));
+                TxtRecord where = located.get(w.name());
+                if (where == null) {
+                    where = locate(settings, provider, zones, w);
+                    located.put(w.name(), where);
+                }
+                published.add(new TxtRecord(w.domain(), where.name(), where.zone(), w.value()));
             }
             return published;
         } catch (DnsException | InterruptedException | RuntimeException e) {
