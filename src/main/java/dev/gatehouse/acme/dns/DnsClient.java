@@ -4,11 +4,13 @@ import dev.gatehouse.config.HostPort;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -114,6 +116,7 @@ final class DnsClient {
 
     private static Message send(Resolver resolver, Message message, Duration timeout, String server,
                                 DnsException.Step step, Optional<String> zone) throws DnsException, InterruptedException {
+        String asking = question(message);
         try {
             // A second more than the resolver's own timeout, so its timeout (with its retries) is the one seen.
             return resolver.sendAsync(message).toCompletableFuture()
@@ -121,20 +124,30 @@ final class DnsClient {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
-                throw timeout(server, timeout, step, zone, cause);
+                throw timeout(server, timeout, step, zone, asking, cause);
             }
             String what = cause instanceof ConnectException ? "connection refused (is the DNS server running?)"
                     : cause instanceof PortUnreachableException ? "port unreachable (is the DNS server running?)"
                     : cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
-            throw new DnsException(step, zone, Optional.of(server), Optional.empty(), what, cause);
+            throw new DnsException(step, zone, Optional.of(server), Optional.empty(), asking + ": " + what, cause);
         } catch (TimeoutException e) {
-            throw timeout(server, timeout, step, zone, e);
+            throw timeout(server, timeout, step, zone, asking, e);
         }
     }
 
+    /** {@code update of example.com} or {@code asking TXT _acme-challenge.example.com}, for messages. */
+    private static String question(Message message) {
+        Record q = message.getQuestion();
+        if (q == null) {
+            return "sending";
+        }
+        return message.getHeader().getOpcode() == Opcode.UPDATE ? "update of zone " + Zones.show(q.getName())
+                : "asking " + Type.string(q.getType()) + " " + Zones.show(q.getName());
+    }
+
     private static DnsException timeout(String server, Duration timeout, DnsException.Step step, Optional<String> zone,
-                                        Throwable cause) {
-        return new DnsException(step, zone, Optional.of(server), Optional.of("timeout"),
-                "no answer within " + timeout.toSeconds() + "s (is the server up and reachable on that port?)", cause);
+                                        String asking, Throwable cause) {
+        return new DnsException(step, zone, Optional.of(server), Optional.of("timeout"), asking + ": no answer within "
+                + timeout.toSeconds() + "s (is the server up and reachable on that port?)", cause);
     }
 }
