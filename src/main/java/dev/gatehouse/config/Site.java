@@ -21,4 +21,9 @@ public record Site(String host, HttpPolicy http, Optional<Hsts> hsts, SiteTls tl
     public boolean isWildcard() {
         return host.startsWith("*.");
     }
+
+    /** The site's own DNS-01 settings ({@code tls: { dns: }}), when it has them. */
+    public Optional<DnsSettings> dns() {
+        return tls instanceof SiteTls.Acme acme ? acme.dns() : Optional.empty();
+    }
 }

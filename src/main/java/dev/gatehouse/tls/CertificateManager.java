@@ -289,15 +289,14 @@ public final class CertificateManager implements AutoCloseable {
 
     // ---- ACME
 
-    /** A site's own DNS-01 settings ({@code tls: { dns: }}), when it has them. */
-    private static Optional<DnsSettings> siteDns(Site site) {
-        return site.tls() instanceof SiteTls.Acme acmeTls ? acmeTls.dns() : Optional.empty();
-    }
-
     /** Why ACME cannot get this site a certificate whatever the listeners: a wildcard without a DNS provider. */
     private Optional<String> wildcardProblem(Site site) {
+        return wildcardProblem(config, site);
+    }
+
+    static Optional<String> wildcardProblem(GatehouseConfig config, Site site) {
         return site.isWildcard()
-                ? ChallengePlan.of(config.acme(), siteDns(site)).problem(List.of(site.host()), Set.of())
+                ? ChallengePlan.of(config.acme(), site.dns()).problem(List.of(site.host()), Set.of())
                 : Optional.empty();
     }
 
@@ -336,7 +335,7 @@ public final class CertificateManager implements AutoCloseable {
             }
             KeyPair key = KeyPairs.ecP256();
             acmeOrders.incrementAndGet();
-            Optional<DnsSettings> dns = Optional.ofNullable(config.sites().get(name)).flatMap(CertificateManager::siteDns);
+            Optional<DnsSettings> dns = Optional.ofNullable(config.sites().get(name)).flatMap(Site::dns);
             Issued issued = acme.issue(List.of(name), key, dns);
             CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
