@@ -214,6 +214,9 @@ final class OrderFlow {
         try {
             return context.plan().choose(name, authorization.isWildcard(), offered, context.responder().available());
         } catch (ChallengePlan.NoChallenge e) {
+            if (challenge.isEmpty()) {
+                challenge = context.settings().challenge(); // a pinned type the CA does not offer: say which
+            }
             throw failure(Step.CHALLENGE, e.getMessage());
         }
     }
