@@ -1,12 +1,10 @@
 package dev.gatehouse.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -56,24 +54,9 @@ final class AcmeReader {
         for (int i = 0; i < items.size(); i++) {
             Node item = items.get(i);
             String itemPath = node instanceof SequenceNode ? YamlNodes.item(path, i) : path;
-            values.string(item, itemPath).flatMap(url -> httpUrl(item, itemPath, url)).ifPresent(out::add);
+            values.httpUrl(item, itemPath, "https://acme-v02.api.letsencrypt.org/directory").ifPresent(out::add);
         }
         return out.isEmpty() ? List.of(AcmeSettings.LETS_ENCRYPT) : out;
-    }
-
-    private Optional<URI> httpUrl(Node node, String path, String url) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            // Reported below, the same way as a URL with the wrong scheme.
-        }
-        values.problems().at(node, path,
-                "\"" + url + "\" is not an http(s) URL (expected: like https://acme-v02.api.letsencrypt.org/directory)");
-        return Optional.empty();
     }
 
     private Optional<AcmeSettings.Eab> eab(Node node, YamlMap m) {

@@ -1,7 +1,6 @@
 package dev.gatehouse.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,7 +181,7 @@ final class DnsReader {
 
     private Optional<DnsSettings.Provider> acmeDns(Node node, YamlMap m, Optional<DnsSettings> base) {
         Optional<DnsSettings.AcmeDns> inherited = inherited(base, DnsSettings.AcmeDns.class);
-        Optional<URI> api = m.get("api").flatMap(n -> httpUrl(n, m.path("api")))
+        Optional<URI> api = m.get("api").flatMap(n -> values.httpUrl(n, m.path("api"), "https://auth.acme-dns.io"))
                 .or(() -> inherited.map(DnsSettings.AcmeDns::api));
         if (api.isEmpty() && !m.has("api")) {
             problems.at(node, m.path(), "provider acme-dns needs api (expected: api: https://auth.acme-dns.io, "
@@ -209,22 +208,6 @@ final class DnsReader {
             return got.size() == ACCOUNT_KEYS.size()
                     ? Optional.of(new DnsSettings.AcmeDnsAccount(got.get(0), got.get(1), got.get(2), got.get(3)))
                     : Optional.empty();
-        });
-    }
-
-    private Optional<URI> httpUrl(Node node, String path) {
-        return values.string(node, path).flatMap(url -> {
-            try {
-                URI uri = new URI(url);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                    return Optional.of(uri);
-                }
-            } catch (URISyntaxException e) {
-                // reported below
-            }
-            problems.at(node, path, "\"" + url + "\" is not an http(s) URL (expected: like https://auth.acme-dns.io)");
-            return Optional.empty();
         });
     }
 

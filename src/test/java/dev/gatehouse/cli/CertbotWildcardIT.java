@@ -63,13 +63,7 @@ class CertbotWildcardIT {
                      acme:
                        directory: "%s"
                        trust: "%s"
-                       dns:
-                         provider: rfc2136
-                         nameserver: %s
-                         tsig: { name: %s, secret: "%s" }
-                         propagation: { nameservers: ["%s"], interval: 200ms }
-                     """.formatted(pebble.directory(), pebble.trustPem(), knot.address(), Knot.KEY_NAME, knot.secret(),
-                     knot.address()) + SITE, dir)) {
+                     """.formatted(pebble.directory(), pebble.trustPem()) + knot.acmeDnsYaml() + SITE, dir)) {
             TlsProbe.Trust trust = TlsProbe.trusting(pebble.root());
             X509Certificate renewed = TlsProbe.poll(Duration.ofSeconds(40), () -> {
                 try (TlsProbe probe = TlsProbe.connect(gh.httpsPort(), "www.example.com", trust)) {

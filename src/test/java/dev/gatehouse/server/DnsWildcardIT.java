@@ -62,15 +62,10 @@ class DnsWildcardIT {
                 acme:
                   directory: "%s"
                   trust: "%s"
-                  dns:
-                    provider: rfc2136
-                    nameserver: %s
-                    tsig: { name: %s, algorithm: hmac-sha256, secret: "%s" }
-                    propagation: { nameservers: ["%s"], interval: 200ms, timeout: 20s }
+                """.formatted(pebble.directory(), pebble.trustPem()) + knot.acmeDnsYaml() + """
                 sites:
                   "*.example.com": { respond: { status: 200, body: "wild" } }
-                """.formatted(pebble.directory(), pebble.trustPem(), knot.address(), Knot.KEY_NAME, knot.secret(),
-                knot.address());
+                """;
     }
 
     /** Polls until a name under the wildcard answers "wild" with a certificate other than {@code old}. */

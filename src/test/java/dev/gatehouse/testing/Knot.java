@@ -180,6 +180,20 @@ public final class Knot implements AutoCloseable {
         return secret;
     }
 
+    /**
+     * {@code acme.dns} for this server, as the lines under {@code acme:}: rfc2136 with its key, lookups and updates
+     * here, propagation checked here every 200ms.
+     */
+    public String acmeDnsYaml() {
+        return """
+                  dns:
+                    provider: rfc2136
+                    nameserver: %1$s
+                    tsig: { name: %2$s, algorithm: hmac-sha256, secret: "%3$s" }
+                    propagation: { nameservers: ["%1$s"], interval: 200ms, timeout: 20s }
+                """.formatted(address(), KEY_NAME, secret);
+    }
+
     /** The TXT values this server serves at {@code name} (asked directly, over UDP). */
     public List<String> txt(String name) throws IOException {
         List<String> out = new ArrayList<>();
