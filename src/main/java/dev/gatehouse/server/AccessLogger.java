@@ -4,7 +4,6 @@ import dev.gatehouse.config.AccessLog;
 import dev.gatehouse.http.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ final class AccessLogger {
     private static String common(Exchange ex, long micros) {
         var req = ex.request();
         StringBuilder sb = new StringBuilder(200);
-        sb.append(NetUtil.toAddressString(ex.remote().getAddress())).append(" - - [")
+        sb.append(ex.clientIp()).append(" - - [")
                 .append(CLF_TIME.format(Instant.now())).append("] \"")
                 .append(req.method().name()).append(' ').append(printable(req.uri())).append(' ')
                 .append(protocol(ex)).append("\" ")
@@ -62,7 +61,7 @@ final class AccessLogger {
         var req = ex.request();
         StringBuilder sb = new StringBuilder(300).append('{');
         field(sb, "time", Instant.now().toString()).append(',');
-        field(sb, "remote", NetUtil.toAddressString(ex.remote().getAddress())).append(',');
+        field(sb, "remote", ex.clientIp()).append(',');
         field(sb, "method", req.method().name()).append(',');
         field(sb, "uri", req.uri()).append(',');
         field(sb, "protocol", protocol(ex)).append(',');

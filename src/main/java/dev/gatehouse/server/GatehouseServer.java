@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
@@ -81,7 +82,8 @@ public final class GatehouseServer implements AutoCloseable {
         Handlers handlers = new Handlers(config, connections, upstreams);
         Router<Handler> router = Router.build(config, handlers::create);
         return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
-                new AccessLogger(config.accessLog()), state.metrics().requestMeters(config.sites().values()));
+                new AccessLogger(config.accessLog()), state.metrics().requestMeters(config.sites().values()),
+                new ClientAddresses(config.trustedProxies()));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.Handler;
+import dev.gatehouse.http.PeerAddress;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.http.RequestIds;
 import dev.gatehouse.metrics.RouteMeters;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -57,16 +59,17 @@ final class RequestDispatch {
     Started start(ChannelHandlerContext ctx, HttpRequest request, Routing routing, boolean keepAlive,
                   Exchange.Owner owner, ResponseStamps stamps) {
         String host = hostOf(request);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = PeerAddress.of(ctx.channel());
+        InetAddress client = routing.clients().resolve(remote.getAddress(), request.headers());
         Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
         Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
-                : routing.router().route(host, request, remote.getAddress());
+                : routing.router().route(host, request, client);
         String site = match.map(m -> m.site().host()).orElse("-");
         RouteMeters meters = match.isPresent() ? routing.meters().route(match.get().route())
                 : routing.meters().unmatched(routing.router().site(host).orElse(null));
         String requestId = RequestIds.of(request.headers(), remote.getAddress(), routing.config().trustedProxies());
         stamps.requestId(requestId);
-        Exchange exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), requestId,
+        Exchange exchange = new Exchange(ctx, request, remote, client, secure, host, site, System.nanoTime(), requestId,
                 keepAlive, owner);
         stamps.hsts(null); // the previous exchange's site may have had HSTS; this one's answer may not be a site's
         RequestFlow flow;

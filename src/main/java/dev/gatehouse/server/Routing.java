@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.metrics.RequestMeters;
 import dev.gatehouse.routing.Router;
@@ -11,5 +12,5 @@ import dev.gatehouse.routing.Router;
  * on reload; a request reads it once.
  */
 record Routing(GatehouseConfig config, Router<Handler> router, RequestGuard guard, HttpPolicyGate httpPolicy,
-               AccessLogger accessLog, RequestMeters meters) {
+               AccessLogger accessLog, RequestMeters meters, ClientAddresses clients) {
 }
