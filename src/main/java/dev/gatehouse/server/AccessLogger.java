@@ -4,6 +4,7 @@ import dev.gatehouse.config.AccessLog;
 import dev.gatehouse.http.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
