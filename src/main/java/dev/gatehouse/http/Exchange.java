@@ -56,6 +56,7 @@ public final class Exchange {
     private String upstream = "-";
     private String target = "-";
     private String cause = "";
+    private ResponseFilterHandler.Chain filters;
 
     /**
      * @param remote the peer ({@link PeerAddress}): the socket's, or the one a PROXY protocol header announced
@@ -160,8 +161,23 @@ public final class Exchange {
     public void finish() {
         if (!finished) {
             finished = true;
+            if (filters != null) {
+                filters.end();
+            }
             owner.finished(this);
         }
+    }
+
+    /**
+     * Passes this exchange's response through {@code filter} on its way to the client, whoever writes it (see
+     * {@link ResponseFilter}). Called by a stage before it passes the request on or answers it; filters added later
+     * see the response first (the innermost stage's filter is nearest to the action).
+     */
+    public void filterResponse(ResponseFilter filter) {
+        if (filters == null) {
+            filters = ResponseFilterHandler.attach(this, ctx);
+        }
+        filters.add(filter);
     }
 
     /**

@@ -49,7 +49,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     ConnectionHandler(ServerState state, boolean secure, ClientTimeouts timeouts, ServerHttpCodec codec) {
         this.state = state;
-        this.dispatch = new RequestDispatch(state, secure);
+        this.dispatch = new RequestDispatch(secure);
         this.timeouts = timeouts;
         this.codec = codec;
     }
