@@ -40,7 +40,7 @@ public final class BasicAuthenticator {
     public record Busy() implements Outcome {
     }
 
-    /** Where an outcome goes; called on the calling thread when remembered, else on the checking thread. */
+    /** Where an outcome decided on the checking thread goes. */
     public interface Callback {
         void outcome(Outcome outcome);
     }
@@ -88,18 +88,20 @@ public final class BasicAuthenticator {
         return challenge;
     }
 
-    /** Checks an {@code Authorization} header value (null when the request had none). */
-    public void check(String authorization, Callback callback) {
+    /**
+     * Checks an {@code Authorization} header value (null when the request had none): returns the outcome when it is
+     * known at once (no or malformed credentials, remembered ones, a full queue), else null, and {@code later} gets
+     * it from the checking thread.
+     */
+    public Outcome check(String authorization, Callback later) {
         Credentials credentials = Credentials.parse(authorization);
         if (credentials == null) {
-            callback.outcome(DENIED);
-            return;
+            return DENIED;
         }
         Remembered id = remember(authorization);
         String known = remembered.getIfPresent(id);
         if (known != null) {
-            callback.outcome(new Allowed(known));
-            return;
+            return new Allowed(known);
         }
         PasswordHash hash = users.get(credentials.user());
         boolean queued = checks.submit(() -> {
@@ -107,11 +109,9 @@ public final class BasicAuthenticator {
             if (right) {
                 remembered.put(id, credentials.user());
             }
-            callback.outcome(right ? new Allowed(credentials.user()) : DENIED);
+            later.outcome(right ? new Allowed(credentials.user()) : DENIED);
         });
-        if (!queued) {
-            callback.outcome(BUSY);
-        }
+        return queued ? null : BUSY;
     }
 
     private Remembered remember(String authorization) {

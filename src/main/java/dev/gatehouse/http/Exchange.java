@@ -56,6 +56,8 @@ public final class Exchange {
     private String upstream = "-";
     private String target = "-";
     private String cause = "";
+    private String user = "-";
+    private Runnable whenFinished;
     private ResponseFilterHandler.Chain filters;
 
     /**
@@ -153,6 +155,27 @@ public final class Exchange {
         owner.switchedProtocols();
     }
 
+    /**
+     * Runs {@code task} once the exchange has finished, however it ends (response written, client gone, connection
+     * cut): to give back what the request held (a concurrency slot). Tasks run in the order added.
+     */
+    public void whenFinished(Runnable task) {
+        Runnable before = whenFinished;
+        whenFinished = before == null ? task : () -> {
+            before.run();
+            task.run();
+        };
+    }
+
+    /** Who the request was authenticated as ("-" when nobody): the access log's user field. */
+    public String user() {
+        return user;
+    }
+
+    public void user(String user) {
+        this.user = user;
+    }
+
     public boolean isFinished() {
         return finished;
     }
@@ -163,6 +186,9 @@ public final class Exchange {
             finished = true;
             if (filters != null) {
                 filters.end();
+            }
+            if (whenFinished != null) {
+                whenFinished.run();
             }
             owner.finished(this);
         }

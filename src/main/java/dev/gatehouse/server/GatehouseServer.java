@@ -10,6 +10,7 @@ import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
 import dev.gatehouse.stages.StageServices;
@@ -54,7 +55,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.metrics = new GatehouseMetrics();
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
-        this.state = new ServerState(metrics);
+        this.state = new ServerState(metrics, AccessServices.inMemory(transport.socketChannel()));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
@@ -85,7 +86,7 @@ public final class GatehouseServer implements AutoCloseable {
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
                                    ServerState state) {
         Handlers handlers = new Handlers(config, connections, upstreams);
-        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01()));
+        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(), state.access()));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
@@ -248,5 +249,6 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.closeAll();
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
+        state.access().close();
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.metrics.GatehouseMetrics;
+import dev.gatehouse.stages.AccessServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -22,10 +23,18 @@ final class ServerState {
 
     private final ConnectionLimit connectionLimit;
 
-    ServerState(GatehouseMetrics metrics) {
+    private final AccessServices access;
+
+    ServerState(GatehouseMetrics metrics, AccessServices access) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
         this.connectionLimit = new ConnectionLimit(metrics);
+        this.access = access;
+    }
+
+    /** Rate-limit buckets, in-flight counters and the password thread: they outlive reloads. */
+    AccessServices access() {
+        return access;
     }
 
     /** {@code limits.max_connections} over every client listener. */

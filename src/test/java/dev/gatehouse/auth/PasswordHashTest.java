@@ -71,10 +71,13 @@ class PasswordHashTest {
     private static String threadOf(BasicAuthenticator auth, String header) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         String[] thread = new String[1];
-        auth.check(header, o -> {
+        BasicAuthenticator.Outcome now = auth.check(header, o -> {
             thread[0] = Thread.currentThread().getName();
             done.countDown();
         });
+        if (now != null) {
+            return Thread.currentThread().getName();
+        }
         assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
         return thread[0];
     }
@@ -86,10 +89,13 @@ class PasswordHashTest {
     private static BasicAuthenticator.Outcome check(BasicAuthenticator auth, String header) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         BasicAuthenticator.Outcome[] out = new BasicAuthenticator.Outcome[1];
-        auth.check(header, o -> {
+        BasicAuthenticator.Outcome now = auth.check(header, o -> {
             out[0] = o;
             done.countDown();
         });
+        if (now != null) {
+            return now;
+        }
         assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
         return out[0];
     }
