@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.stages.AccessServices;
+import dev.gatehouse.stages.BodyBuffers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -23,11 +24,13 @@ final class ServerState {
 
     private final ConnectionLimit connectionLimit;
 
+    private final BodyBuffers bodies;
     private final AccessServices access;
 
-    ServerState(GatehouseMetrics metrics, AccessServices access) {
+    ServerState(GatehouseMetrics metrics, BodyBuffers bodies, AccessServices access) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
+        this.bodies = bodies;
         this.connectionLimit = new ConnectionLimit(metrics);
         this.access = access;
     }
@@ -35,6 +38,11 @@ final class ServerState {
     /** Rate-limit buckets, in-flight counters and the password thread: they outlive reloads. */
     AccessServices access() {
         return access;
+    }
+
+    /** Temp files and disk I/O of {@code buffer_requests}. */
+    BodyBuffers bodies() {
+        return bodies;
     }
 
     /** {@code limits.max_connections} over every client listener. */

@@ -2,6 +2,7 @@ package dev.gatehouse.stages;
 
 import dev.gatehouse.config.AccessList;
 import dev.gatehouse.config.BasicAuth;
+import dev.gatehouse.config.BufferRequests;
 import dev.gatehouse.config.ConnLimit;
 import dev.gatehouse.config.ForwardAuth;
 import dev.gatehouse.config.Hsts;
@@ -57,7 +58,9 @@ public final class StageCompiler {
             new Kind<>("conn_limit", ConnLimit.class, null, ConnLimitStage::create),
             new Kind<>("rate_limit", RateLimits.class, null, RateLimitStage::create),
             new Kind<>("basic_auth", BasicAuth.class, null, BasicAuthStage::create),
-            new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create));
+            new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create),
+            // Last, next to the action: a request other stages refuse is refused before its body is read.
+            new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
     private final StageServices services;
     /** Stages made so far, by the settings object they were made from: a key inherited from the site is one object. */
