@@ -18,13 +18,13 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * or argon2id ({@code ./gatehouse hash-password}). A missing or wrong password gets 401 with
  * {@code WWW-Authenticate: Basic realm="..."}.
  *
- * @param users                user name to password hash, from {@code users} and the {@code htpasswd} file (read when
+ * @param passwordHashes       user name to password hash (redacted in the admin API's config), from {@code users} and the {@code htpasswd} file (read when
  *                             the config loads, and again on every reload)
  * @param realm                the realm shown by browsers; default the site's name
  * @param forwardAuthorization whether the {@code Authorization} header goes on to the upstream (default false: the
  *                             password stays here)
  */
-public record BasicAuth(Map<String, String> users, Optional<String> realm, boolean forwardAuthorization)
+public record BasicAuth(Map<String, String> passwordHashes, Optional<String> realm, boolean forwardAuthorization)
         implements StageConfig {
     private static final List<String> KEYS = List.of("users", "htpasswd", "realm", "forward_authorization");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}");
@@ -34,7 +34,7 @@ public record BasicAuth(Map<String, String> users, Optional<String> realm, boole
     private static final int MAX_ARGON2_MEMORY_KIB = 65_536;
 
     public BasicAuth {
-        users = Map.copyOf(users);
+        passwordHashes = Map.copyOf(passwordHashes);
     }
 
     static Optional<BasicAuth> read(Node node, String path, StageKeys.Reading in) {

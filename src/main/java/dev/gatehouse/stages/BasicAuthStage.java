@@ -33,7 +33,7 @@ final class BasicAuthStage implements Stage {
 
     static Optional<Stage> create(BasicAuth config, boolean secure, StageServices services) {
         Map<String, PasswordHash> users = new LinkedHashMap<>();
-        config.users().forEach((user, hash) -> users.put(user, PasswordHash.parse(hash)));
+        config.passwordHashes().forEach((user, hash) -> users.put(user, PasswordHash.parse(hash)));
         return Optional.of(new BasicAuthStage(new BasicAuthenticator(users, config.realm().orElse(""),
                 services.access().passwordChecks()), config.realm(), config.forwardAuthorization()));
     }
