@@ -68,8 +68,8 @@ final class Refresher {
                 request.headers().copy());
         boolean revalidating = stale.hasValidator();
         Validation.makeConditional(request.headers(), stale); // its validators, none of the client's preconditions
-        Exchange exchange = new Exchange(ctx, request, trigger.remote(), trigger.secure(), trigger.host(),
-                trigger.site(), System.nanoTime(), RequestIds.generate(), false, new Exchange.Owner() {
+        Exchange exchange = new Exchange(ctx, request, trigger.remote(), trigger.client(), trigger.secure(),
+                trigger.host(), trigger.site(), System.nanoTime(), RequestIds.generate(), false, new Exchange.Owner() {
                     @Override
                     public void readRequestBody() {
                     }

@@ -17,7 +17,7 @@ class BuiltInStagesTest {
     @Test
     void theAcmeChallengeIsAnsweredBeforeAnythingElse() {
         tokens.add("tok-123_abc", "tok-123_abc.thumbprint");
-        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused")), StageHarness.cache()))
+        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(new AcmeChallengeStage(tokens), refuseAll)) {
@@ -37,7 +37,7 @@ class BuiltInStagesTest {
 
     @Test
     void theRedirectKeepsPathQueryAndAnIpv6Host() {
-        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused")), StageHarness.cache()))
+        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(redirect)) {
@@ -54,7 +54,7 @@ class BuiltInStagesTest {
 
     @Test
     void allowAndHttpsRequestsGetNoPolicyStage() {
-        StageServices services = new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused")), StageHarness.cache());
+        StageServices services = new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused")));
 
         assertThat(HttpPolicyStage.create(HttpPolicy.ALLOW, false, services)).isEmpty();
         assertThat(HttpPolicyStage.create(HttpPolicy.REDIRECT, true, services)).isEmpty();

@@ -21,7 +21,7 @@ class StageCompilerTest {
     private static final String OK = "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n";
     private final AtomicInteger httpsPort = new AtomicInteger(8443);
     private final StageCompiler compiler = new StageCompiler(new StageServices(httpsPort::get, new Http01Tokens(),
-            Limits.DEFAULTS, new BodyBuffers(Path.of("unused")), StageHarness.cache()));
+            Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))));
 
     @Test
     void bufferRequestsIsAStageOnlyWhereItIsOn() throws ConfigException {
