@@ -3,7 +3,9 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.RunningInstance;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.tls.CertificateInventory;
 import dev.gatehouse.tls.CertificateStatus;
@@ -36,7 +38,7 @@ final class AdminView implements RunningInstance {
     @Override
     public List<CertificateStatus> certificates() throws StorageException {
         GatehouseConfig config = config();
-        return new CertificateInventory(config, new FileStorage(config.storage())).statuses();
+        return new CertificateInventory(config, new CertificateStore(new FileStorage(config.storage()))).statuses();
     }
 
     @Override

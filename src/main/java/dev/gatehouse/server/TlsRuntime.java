@@ -4,7 +4,9 @@ import dev.gatehouse.acme.AcmeIssuer;
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.tls.CertificateManager;
 import dev.gatehouse.tls.CertificateRegistry;
@@ -43,7 +45,7 @@ final class TlsRuntime implements AutoCloseable {
         this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.H2, SslContexts.HTTP_1_1));
         this.registry = new CertificateRegistry(contexts);
         this.http01 = http01;
-        FileStorage storage = new FileStorage(config.storage());
+        CertificateStore storage = new CertificateStore(new FileStorage(config.storage()));
         AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
                 new ChallengeAnswers(http01, registry, challengeTypes));
         this.manager = new CertificateManager(config, storage, registry, acme, scheduler, Clock.systemUTC());

@@ -5,7 +5,9 @@ import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -27,9 +29,9 @@ import java.util.Optional;
  */
 public final class CertificateInventory {
     private final GatehouseConfig config;
-    private final FileStorage storage;
+    private final CertificateStore storage;
 
-    public CertificateInventory(GatehouseConfig config, FileStorage storage) {
+    public CertificateInventory(GatehouseConfig config, CertificateStore storage) {
         this.config = config;
         this.storage = storage;
     }

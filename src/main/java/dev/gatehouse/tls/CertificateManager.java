@@ -11,7 +11,9 @@ import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ public final class CertificateManager implements AutoCloseable {
 
     /** The running config's sites; replaced by {@link #update}. */
     private volatile GatehouseConfig config;
-    private final FileStorage storage;
+    private final CertificateStore storage;
     private final CertificateRegistry registry;
     private final AcmeIssuer acme;
     private final ScheduledExecutorService scheduler;
@@ -62,7 +64,7 @@ public final class CertificateManager implements AutoCloseable {
     private final AtomicLong acmeFailures = new AtomicLong();
     private volatile LocalCa localCa;
 
-    public CertificateManager(GatehouseConfig config, FileStorage storage, CertificateRegistry registry,
+    public CertificateManager(GatehouseConfig config, CertificateStore storage, CertificateRegistry registry,
                               AcmeIssuer acme, ScheduledExecutorService scheduler, Clock clock) {
         this.config = config;
         this.storage = storage;
@@ -305,7 +307,7 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void issueAcme(String name, boolean forced) throws Exception {
-        try (FileStorage.Lock lock = storage.lock(name)) {
+        try (Storage.Lock lock = storage.lock(name)) {
             // Another process sharing this storage may have renewed it while we waited for the lock.
             Optional<CertifiedKey> stored = storage.loadCertificate(name);
             Optional<Instant> planned = storage.loadMeta(name).filter(m -> m.lastError().isEmpty())

@@ -1,7 +1,9 @@
 package dev.gatehouse.tls;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.storage.StorageException;
 import io.netty.util.NetUtil;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A certificate authority of this installation, for names no public CA will certify ({@link #covers}). Its root
- * (ECDSA P-256, 10 years, "Gatehouse Local CA &lt;random&gt;") is made once, stored with {@link FileStorage}
+ * (ECDSA P-256, 10 years, "Gatehouse Local CA &lt;random&gt;") is made once, stored with {@link CertificateStore}
  * ({@code local-ca/root.pem}, {@code root.key} 0600) and reused on every start; browsers trust its leaves once the
  * root is installed ({@code gatehouse trust}, {@link SystemTrust}). Leaves are ECDSA P-256 and live 7 days, so
  * they are cheap to renew and worth little if copied.
@@ -76,12 +78,12 @@ public final class LocalCa {
      * The stored local CA, or a new one saved to {@code storage} (under the storage lock, so processes sharing the
      * directory agree on one root). Blocking.
      */
-    public static LocalCa loadOrCreate(FileStorage storage, Clock clock) throws StorageException, InterruptedException {
+    public static LocalCa loadOrCreate(CertificateStore storage, Clock clock) throws StorageException, InterruptedException {
         Optional<CertifiedKey> stored = storage.loadLocalCa();
         if (stored.isPresent()) {
             return new LocalCa(stored.get(), clock);
         }
-        try (FileStorage.Lock ignored = storage.lock(LOCK)) {
+        try (Storage.Lock ignored = storage.lock(LOCK)) {
             stored = storage.loadLocalCa(); // another process may have created it while we waited
             if (stored.isPresent()) {
                 return new LocalCa(stored.get(), clock);
@@ -89,7 +91,7 @@ public final class LocalCa {
             CertifiedKey root = createRoot(clock.instant());
             storage.saveLocalCa(root);
             log.info("tls local CA created name=\"{}\" dir={}", root.leaf().getSubjectX500Principal().getName(),
-                    storage.root().resolve("local-ca"));
+                    storage.describe() + "/local-ca");
             return new LocalCa(root, clock);
         }
     }

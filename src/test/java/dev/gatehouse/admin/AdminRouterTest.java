@@ -3,6 +3,7 @@ package dev.gatehouse.admin;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.tls.CertificateInventory;
@@ -61,7 +62,7 @@ class AdminRouterTest {
 
         @Override
         public List<CertificateStatus> certificates() throws StorageException {
-            return new CertificateInventory(config, new FileStorage(config.storage())).statuses();
+            return new CertificateInventory(config, new CertificateStore(new FileStorage(config.storage()))).statuses();
         }
 
         @Override

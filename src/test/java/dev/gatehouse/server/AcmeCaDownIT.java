@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
@@ -48,7 +49,7 @@ class AcmeCaDownIT {
             TlsProbe.Trust trust = TlsProbe.trusting(dir.resolve("data/local-ca/root.pem"));
             assertThat(TlsProbe.get(gh.httpsPort(), "localhost", trust, "localhost", "/").body()).isEqualTo("local");
 
-            CertificateMeta meta = new FileStorage(dir.resolve("data")).loadMeta("down.example.com").orElseThrow();
+            CertificateMeta meta = new CertificateStore(new FileStorage(dir.resolve("data"))).loadMeta("down.example.com").orElseThrow();
             assertThat(meta.lastError()).hasValueSatisfying(e -> assertThat(e).contains("127.0.0.1:" + caPort));
             assertThat(meta.nextRenewal()).hasValueSatisfying(next -> assertThat(next).isAfter(Instant.now()));
         }
@@ -57,9 +58,9 @@ class AcmeCaDownIT {
     @Test
     void aStoredCertificateKeepsBeingServedWhileRenewalFails() throws Exception {
         String name = "kept.example.com";
-        LocalCa ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("test-ca")), Clock.systemUTC());
+        LocalCa ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("test-ca"))), Clock.systemUTC());
         CertifiedKey stored = ca.issue(List.of(name));
-        FileStorage storage = new FileStorage(dir.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(dir.resolve("data")));
         storage.open();
         storage.saveCertificate(name, stored);
         storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.ACME, stored, Instant.now())

@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.acme.Pebble;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
@@ -125,7 +126,7 @@ class AcmeRobustnessIT {
             X509Certificate newRoot = pebble.root();
             assertThat(newRoot).as("a restarted pebble issues under a new root").isNotEqualTo(oldRoot);
 
-            RenewRequests.request(new FileStorage(dir.resolve("data")), name);
+            RenewRequests.request(new CertificateStore(new FileStorage(dir.resolve("data"))), name);
             BigInteger renewed = awaitHello(https, name, TlsProbe.trusting(newRoot), first, Duration.ofSeconds(30), pebble);
             assertThat(renewed).isNotEqualTo(first);
             assertThat(acmeLog.lines()).as("ACME log").anyMatch(l -> l.contains("no account there"));
@@ -138,7 +139,7 @@ class AcmeRobustnessIT {
         int http = freePort();
         int https = freePort();
         String listen = "{ http: " + http + ", https: " + https + ", address: 127.0.0.1 }";
-        FileStorage storage = new FileStorage(dir.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(dir.resolve("data")));
         try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort()).start();
              TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, List.of(name)), dir)) {
             X509Certificate oldRoot = pebble.root();

@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.LogCapture;
@@ -35,7 +36,7 @@ class CertificateFilesReloadIT {
 
     @Test
     void newFilesAreServedToNewHandshakesAndABrokenReplacementKeepsTheOld() throws Exception {
-        LocalCa ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("test-ca")), Clock.systemUTC());
+        LocalCa ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("test-ca"))), Clock.systemUTC());
         TlsProbe.Trust trust = TlsProbe.trusting(ca.root().leaf());
         BigInteger first = replace(ca.issue(List.of("files.test")));
 

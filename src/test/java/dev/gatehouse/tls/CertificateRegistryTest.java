@@ -2,6 +2,7 @@ package dev.gatehouse.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
@@ -18,7 +19,7 @@ class CertificateRegistryTest {
 
     @BeforeAll
     static void localCa(@TempDir Path temp) throws Exception {
-        FileStorage storage = new FileStorage(temp);
+        CertificateStore storage = new CertificateStore(new FileStorage(temp));
         storage.open();
         ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
     }

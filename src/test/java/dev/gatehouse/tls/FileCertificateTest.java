@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.LogCapture;
@@ -35,7 +36,7 @@ class FileCertificateTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        FileStorage storage = new FileStorage(temp.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(temp.resolve("data")));
         storage.open();
         ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
         certFile = temp.resolve("fullchain.pem");
