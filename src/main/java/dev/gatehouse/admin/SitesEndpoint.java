@@ -7,7 +7,7 @@ import dev.gatehouse.config.RouteMatch;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.config.ValueMatch;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

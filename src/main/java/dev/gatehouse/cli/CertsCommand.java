@@ -6,8 +6,8 @@ import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -5,8 +5,8 @@ import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
-import dev.gatehouse.tls.RenewRequests;
-import dev.gatehouse.tls.CertbotImport;
+import dev.gatehouse.certificates.RenewRequests;
+import dev.gatehouse.certificates.CertbotImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

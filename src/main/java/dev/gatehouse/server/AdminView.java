@@ -7,8 +7,8 @@ import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 
 import java.time.Instant;

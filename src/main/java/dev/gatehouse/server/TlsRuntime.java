@@ -8,11 +8,11 @@ import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateManager;
+import dev.gatehouse.certificates.CertificateManager;
 import dev.gatehouse.tls.CertificateRegistry;
 import dev.gatehouse.tls.ChallengeAnswers;
 import dev.gatehouse.tls.SslContexts;
-import dev.gatehouse.tls.StoredAccountKeys;
+import dev.gatehouse.certificates.StoredAccountKeys;
 import dev.gatehouse.tls.TlsProvider;
 
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.CertificateSink;
 import dev.gatehouse.storage.CertifiedKey;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SslContext;
@@ -34,7 +35,7 @@ import javax.net.ssl.SSLException;
  *
  * <p>Put it first in an HTTPS pipeline with {@link #newHandler()}.
  */
-public final class CertificateRegistry {
+public final class CertificateRegistry implements CertificateSink {
 
     /** Selection result; {@code context} null when nothing matched. */
     record Selection(String serverName, SslContext context, boolean challenge) {
@@ -59,6 +60,7 @@ public final class CertificateRegistry {
      * Serves {@code certificate} for {@code name} ({@code app.example.com}, {@code *.example.com} or an IP literal)
      * from the next handshake on. Builds the context (CPU): call from a certificate executor.
      */
+    @Override
     public void put(String name, CertifiedKey certificate) throws SSLException {
         SslContext context = contexts.server(certificate);
         String key = normalize(name);
@@ -74,6 +76,7 @@ public final class CertificateRegistry {
     }
 
     /** Stops serving {@code name}; true when it was there. */
+    @Override
     public boolean remove(String name) {
         String key = normalize(name);
         expiries.remove(key);
@@ -86,6 +89,7 @@ public final class CertificateRegistry {
     }
 
     /** The names served, sorted. */
+    @Override
     public Set<String> names() {
         return new TreeSet<>(sites.keySet());
     }
@@ -94,11 +98,13 @@ public final class CertificateRegistry {
      * Serves the certificate of {@code name} (as registered, exact or wildcard) to clients whose SNI matches no
      * name, or who send none. It follows swaps of that name.
      */
+    @Override
     public void setDefault(String name) {
         defaultName = normalize(name);
     }
 
     /** Without a default, unknown names are refused. */
+    @Override
     public void clearDefault() {
         defaultName = null;
     }

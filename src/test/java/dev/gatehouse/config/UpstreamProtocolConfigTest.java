@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

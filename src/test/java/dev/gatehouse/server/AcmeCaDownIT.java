@@ -9,7 +9,7 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class AcmeCaDownIT {
     @Test
     void otherSitesAreServedAndTheFailureIsLoggedAndRecordedWithBackoff() throws Exception {
         int caPort = closedPort();
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              TestGatehouse gh = TestGatehouse.startListening(LISTEN, config(caPort, "down.example.com"), dir)) {
             String error = log.await(l -> l.startsWith("ERROR") && l.contains("down.example.com"), Duration.ofSeconds(20));
             assertThat(error).as("error log naming the site; all lines: " + log.lines()).isNotNull();
@@ -68,7 +68,7 @@ class AcmeCaDownIT {
 
         int caPort = closedPort();
         TlsProbe.Trust trust = TlsProbe.trusting(ca.root().leaf());
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              TestGatehouse gh = TestGatehouse.startListening(LISTEN, config(caPort, name), dir)) {
             assertThat(TlsProbe.leaf(gh.httpsPort(), name, trust).getSerialNumber())
                     .isEqualTo(stored.leaf().getSerialNumber());

@@ -8,7 +8,7 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.RenewRequests;
+import dev.gatehouse.certificates.RenewRequests;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class CertificateFilesReloadIT {
         BigInteger first = replace(ca.issue(List.of("files.test")));
 
         try (TestGatehouse gh = TestGatehouse.startListening(LISTEN, YAML, dir);
-             LogCapture log = LogCapture.of("dev.gatehouse.tls")) {
+             LogCapture log = LogCapture.of("dev.gatehouse.certificates")) {
             int port = gh.httpsPort();
             try (TlsProbe open = TlsProbe.connect(port, "files.test", trust)) {
                 assertThat(open.leaf().getSerialNumber()).isEqualTo(first);

@@ -9,7 +9,7 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.LocalCa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,6 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.LocalCa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.storage.CertificateStore;

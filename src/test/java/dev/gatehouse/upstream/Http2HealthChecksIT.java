@@ -6,7 +6,7 @@ import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.H2Backend;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

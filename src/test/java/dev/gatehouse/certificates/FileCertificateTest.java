@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,7 +101,7 @@ class FileCertificateTest {
         FileCertificate files = new FileCertificate(certFile, keyFile);
         AtomicReference<CertifiedKey> serving = new AtomicReference<>(files.load());
 
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              FileCertificate.Watch ignored = files.watch(scheduler, Duration.ofMillis(20), serving::set)) {
             CertifiedKey second = ca.issue(List.of("files.test"));
             write(second);

@@ -1,6 +1,5 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
-import dev.gatehouse.acme.RenewalPolicy;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.CertificateStore;

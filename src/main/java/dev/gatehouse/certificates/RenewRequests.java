@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.StorageException;

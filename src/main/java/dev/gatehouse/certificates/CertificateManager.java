@@ -1,10 +1,8 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.acme.AcmeIssueException;
 import dev.gatehouse.acme.AcmeIssuer;
-import dev.gatehouse.acme.Backoff;
 import dev.gatehouse.acme.Issued;
-import dev.gatehouse.acme.RenewalPolicy;
 import dev.gatehouse.acme.RenewalWindow;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
@@ -35,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps every site's certificate in the {@link CertificateRegistry}: the user's files (reloaded when they change),
+ * Keeps every site's certificate in the {@link CertificateSink} (the TLS layer's registry): the user's files (reloaded when they change),
  * the local CA's, or ACME's, each renewed ahead of expiry and swapped in without a restart. A failed ACME order keeps
  * the working certificate and is retried with backoff. All work runs on the given scheduler, never an event loop;
  * issuance is deduplicated per name in this process and, through a lock file, across processes sharing storage.
@@ -48,7 +46,7 @@ public final class CertificateManager implements AutoCloseable {
     /** The running config's sites; replaced by {@link #update}. */
     private volatile GatehouseConfig config;
     private final CertificateStore storage;
-    private final CertificateRegistry registry;
+    private final CertificateSink registry;
     private final AcmeIssuer acme;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -64,7 +62,7 @@ public final class CertificateManager implements AutoCloseable {
     private final AtomicLong acmeFailures = new AtomicLong();
     private volatile LocalCa localCa;
 
-    public CertificateManager(GatehouseConfig config, CertificateStore storage, CertificateRegistry registry,
+    public CertificateManager(GatehouseConfig config, CertificateStore storage, CertificateSink registry,
                               AcmeIssuer acme, ScheduledExecutorService scheduler, Clock clock) {
         this.config = config;
         this.storage = storage;
