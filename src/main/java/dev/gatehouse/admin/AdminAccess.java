@@ -1,35 +1,39 @@
 package dev.gatehouse.admin;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * Who may use the admin API. With a token, every request but the dashboard page itself must carry
- * {@code Authorization: Bearer TOKEN}. Without one (loopback listeners only), the {@code Host} must be a loopback name,
- * so a web page cannot reach the API through DNS rebinding. Either way a browser request from another origin is
- * refused, so a page the operator visits cannot post to the API from their browser.
+ * {@code Authorization: Bearer TOKEN}. Without one (loopback listeners only), the {@code Host} must be a loopback name
+ * ({@link LoopbackAuthority}), so a web page cannot reach the API through DNS rebinding. Either way a request that a
+ * browser sends from another site's page ({@code Sec-Fetch-Site}) or another origin ({@code Origin}) is refused, so
+ * a page the operator visits cannot use the API from their browser.
  */
 final class AdminAccess {
     private final Optional<byte[]> tokenHash;
+    private final IntSupplier adminPort;
 
-    AdminAccess(Optional<String> token) {
+    /** @param adminPort the admin listener's bound port, which Host and Origin must name when they name one */
+    AdminAccess(Optional<String> token, IntSupplier adminPort) {
         this.tokenHash = token.map(AdminAccess::sha256);
+        this.adminPort = adminPort;
     }
 
     /** The problem that refuses {@code request}, or empty when it may go on. */
     Optional<Problem> check(AdminRequest request, boolean dashboardPage) {
-        Optional<Problem> origin = origin(request);
-        if (origin.isPresent() || dashboardPage) {
-            return origin;
+        Optional<Problem> browser = fetchSite(request).or(() -> origin(request));
+        if (browser.isPresent()) {
+            return browser;
         }
-        if (tokenHash.isPresent()) {
-            return bearer(request.authorization());
+        if (tokenHash.isEmpty()) {
+            return loopbackHost(request.host());
         }
-        return loopbackHost(request.host());
+        return dashboardPage ? Optional.empty() : bearer(request.authorization());
     }
 
     private Optional<Problem> bearer(Optional<String> authorization) {
@@ -47,46 +51,52 @@ final class AdminAccess {
         return Optional.empty();
     }
 
-    private static Optional<Problem> loopbackHost(Optional<String> hostHeader) {
-        String host = hostHeader.map(AdminAccess::hostOnly).orElse("");
-        if (host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
-                || host.equals("::1") || host.equals("[::1]")) {
+    private Optional<Problem> loopbackHost(Optional<String> host) {
+        if (host.isPresent() && LoopbackAuthority.accepts(host.get().strip(), adminPort.getAsInt())) {
             return Optional.empty();
         }
-        return Optional.of(Problem.forbidden("Host \"" + hostHeader.orElse("") + "\" is not a loopback name "
-                + "(expected: localhost, 127.0.0.1 or [::1]; an admin API without a token answers only those, so web "
-                + "pages cannot reach it through DNS rebinding)"));
+        return Optional.of(Problem.forbidden(host.map(h -> "Host \"" + h + "\" is not").orElse("a request without Host is not")
+                + " a loopback name of this listener (expected: " + LoopbackAuthority.expectedHost(adminPort.getAsInt())
+                + "; an admin API without a token answers only those, so web pages cannot reach it through DNS rebinding)"));
     }
 
-    private static Optional<Problem> origin(AdminRequest request) {
+    /** Browsers say where a request comes from (Fetch Metadata); other sites' pages are refused outright. */
+    private static Optional<Problem> fetchSite(AdminRequest request) {
+        String site = request.fetchSite().map(s -> s.strip().toLowerCase(Locale.ROOT)).orElse("");
+        if (site.equals("cross-site") || site.equals("same-site")) {
+            return Optional.of(Problem.forbidden("requests from web pages of other sites are refused (Sec-Fetch-Site: "
+                    + site + "; expected: same-origin or none)"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Browsers send Origin with cross-origin and non-GET requests. Without a token only the admin listener's own
+     * loopback origins pass; with one, the origin must be the one the Host names.
+     */
+    private Optional<Problem> origin(AdminRequest request) {
         if (request.origin().isEmpty()) {
             return Optional.empty();
         }
-        String origin = request.origin().get();
-        String authority;
-        try {
-            URI uri = URI.create(origin);
-            authority = uri.getRawAuthority();
-        } catch (IllegalArgumentException e) {
-            authority = null;
+        String origin = request.origin().get().strip();
+        String lower = origin.toLowerCase(Locale.ROOT);
+        String authority = lower.startsWith("http://") ? lower.substring(7) : null;
+        boolean own;
+        if (authority == null || authority.isEmpty() || authority.contains("/")) {
+            own = false;
+        } else if (tokenHash.isEmpty()) {
+            boolean hasPort = authority.lastIndexOf(':') > authority.lastIndexOf(']');
+            own = LoopbackAuthority.accepts(hasPort ? authority : authority + ":80", adminPort.getAsInt());
+        } else {
+            own = authority.equalsIgnoreCase(request.host().orElse("").strip());
         }
-        String host = request.host().orElse("");
-        if (authority != null && authority.equalsIgnoreCase(host)) {
+        if (own) {
             return Optional.empty();
         }
+        String expected = tokenHash.isEmpty() ? LoopbackAuthority.expectedOrigin(adminPort.getAsInt())
+                : "the admin API's own, http://" + request.host().orElse("");
         return Optional.of(Problem.forbidden("requests from web pages of other origins are refused (Origin \""
-                + origin + "\", expected: the admin API's own, http://" + host + ")"));
-    }
-
-    /** The host of a {@code Host} header, without port, lower case; IPv6 keeps its brackets. */
-    private static String hostOnly(String header) {
-        String h = header.strip().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int close = h.indexOf(']');
-            return close < 0 ? h : h.substring(0, close + 1);
-        }
-        int colon = h.indexOf(':');
-        return colon < 0 ? h : h.substring(0, colon);
+                + origin + "\"; expected: " + expected + ")"));
     }
 
     private static byte[] sha256(String text) {

@@ -1,6 +1,5 @@
 package dev.gatehouse.admin;
 
-import dev.gatehouse.metrics.GatehouseMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -32,6 +31,9 @@ import java.util.concurrent.RejectedExecutionException;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
+    private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+    private static final int MAX_LOGGED = 200;
+
     private final AdminRouter router;
     private final Executor worker;
 
@@ -51,13 +53,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         AdminRequest request = new AdminRequest(req.method().name(), req.uri(),
                 req.content().toString(StandardCharsets.UTF_8),
                 Optional.ofNullable(h.get(HttpHeaderNames.AUTHORIZATION)), Optional.ofNullable(h.get(HttpHeaderNames.HOST)),
-                Optional.ofNullable(h.get(HttpHeaderNames.ORIGIN)));
+                Optional.ofNullable(h.get(HttpHeaderNames.ORIGIN)), Optional.ofNullable(h.get(SEC_FETCH_SITE)),
+                Optional.ofNullable(h.get(HttpHeaderNames.CONTENT_TYPE)));
         try {
             worker.execute(() -> {
                 Reply reply = router.handle(request);
                 // Changes and refusals are logged; successful reads are not.
                 if (reply.status() >= 300 || !request.method().equals("GET")) {
-                    log.info("admin {} {}: {}", request.method(), request.uri(), reply.status());
+                    log.info("admin host={} {} {}: {}", printable(request.host().orElse("-")), request.method(),
+                            printable(request.uri()), reply.status());
                 }
                 try {
                     ctx.channel().eventLoop().execute(() -> write(ctx, reply, keepAlive));
@@ -68,6 +72,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RejectedExecutionException e) {
             ctx.close(); // the admin listener is closing
         }
+    }
+
+    /** A header or URI for the log: visible ASCII only, at most 200 characters, so a request cannot forge lines. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LOGGED));
+        for (int i = 0; i < text.length() && out.length() < MAX_LOGGED; i++) {
+            char c = text.charAt(i);
+            out.append(c > ' ' && c < 0x7f ? c : '?');
+        }
+        return text.length() > MAX_LOGGED ? out + "..." : out.toString();
     }
 
     private static void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
@@ -48,6 +49,12 @@ final class AdminRouter {
         var refused = access.check(request, page && request.method().equals("GET"));
         if (refused.isPresent()) {
             return Reply.of(refused.get());
+        }
+        if (!request.body().isEmpty() && !isJson(request.contentType())) {
+            // A browser sends text/plain or a form cross-origin without asking first; JSON needs a CORS preflight,
+            // which this API never grants.
+            return Reply.of(Problem.unsupportedMediaType("the request body must be JSON (Content-Type: "
+                    + request.contentType().map(t -> "\"" + t + "\"").orElse("none") + "; expected: application/json)"));
         }
         try {
             return route(request.method(), path, seg, request.body(), page);
@@ -97,6 +104,14 @@ final class AdminRouter {
             }
         }
         throw noSuchEndpoint(path);
+    }
+
+    /** {@code application/json}, parameters such as {@code charset} allowed. */
+    private static boolean isJson(Optional<String> contentType) {
+        return contentType.map(t -> {
+            int semicolon = t.indexOf(';');
+            return (semicolon < 0 ? t : t.substring(0, semicolon)).strip().equalsIgnoreCase("application/json");
+        }).orElse(false);
     }
 
     static Problem.Failure noSuchEndpoint(String path) {

@@ -58,7 +58,7 @@ public final class AdminServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        AdminHandler handler = new AdminHandler(new AdminRouter(instance, new AdminAccess(config.token()), errors,
+        AdminHandler handler = new AdminHandler(new AdminRouter(instance, new AdminAccess(config.token(), this::port), errors,
                 this::port, Clock.systemUTC()), worker);
         group = groups.get();
         listener = new ServerBootstrap()

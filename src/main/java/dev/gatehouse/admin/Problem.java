@@ -46,6 +46,10 @@ record Problem(int status, String title, String detail, Map<String, String> head
         return of(409, "Conflict", detail);
     }
 
+    static Problem unsupportedMediaType(String detail) {
+        return of(415, "Unsupported Media Type", detail);
+    }
+
     /** A request that was understood but cannot be carried out, with the reasons as {@code errors}. */
     static Problem unprocessable(String detail, List<String> errors) {
         return new Problem(422, "Unprocessable Content", detail, Map.of(), Map.of("errors", List.copyOf(errors)));

@@ -34,7 +34,7 @@ public record Admin(String host, int port, Optional<String> token) {
     public URI localUri() {
         String h = switch (host) {
             case "0.0.0.0" -> "127.0.0.1";
-            case "::", "0:0:0:0:0:0:0:0" -> "::1";
+            case "::", "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0:1" -> "::1"; // the admin API answers Host [::1] only
             default -> host;
         };
         return URI.create("http://" + (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port);

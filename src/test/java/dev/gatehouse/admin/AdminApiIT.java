@@ -64,6 +64,9 @@ class AdminApiIT {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gh.server().adminPort() + path))
                 .timeout(Duration.ofSeconds(10));
         r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            r.header("Content-Type", "application/json");
+        }
         return CLIENT.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 

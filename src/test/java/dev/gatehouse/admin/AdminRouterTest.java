@@ -102,7 +102,7 @@ class AdminRouterTest {
                   app: { targets: [127.0.0.1:8000, 127.0.0.1:8001] }
                 """, dir.resolve("gatehouse.yaml"));
         instance = new Instance(config);
-        router = new AdminRouter(instance, new AdminAccess(Optional.empty()), new RecentErrors(10), () -> 2019,
+        router = new AdminRouter(instance, new AdminAccess(Optional.empty(), () -> 2019), new RecentErrors(10), () -> 2019,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -177,7 +177,7 @@ class AdminRouterTest {
             public ReloadResult reload() {
                 throw new IllegalStateException("boom");
             }
-        }, new AdminAccess(Optional.empty()), new RecentErrors(10), () -> 2019, Clock.systemUTC());
+        }, new AdminAccess(Optional.empty(), () -> 2019), new RecentErrors(10), () -> 2019, Clock.systemUTC());
 
         Reply r = broken.handle(AdminRequest.local("POST", "/reload", ""));
 

@@ -89,6 +89,8 @@ class AdminConfigTest {
         assertThat(new Admin("0.0.0.0", 2019).localUri()).hasToString("http://127.0.0.1:2019");
         assertThat(new Admin("::", 2019).localUri()).hasToString("http://[::1]:2019");
         assertThat(new Admin("::1", 2019).localUri()).hasToString("http://[::1]:2019");
+        assertThat(new Admin("0:0:0:0:0:0:0:1", 2019).localUri()).as("the Host the API accepts")
+                .hasToString("http://[::1]:2019");
         assertThat(new Admin("localhost", 2019).localUri()).hasToString("http://localhost:2019");
     }
 
