@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every site of a config (in file order), then every other name in storage (sorted), each with what storage (or the
- * user's files) says about its certificate. Reads files only, writes nothing: {@code gatehouse certs} uses it
+ * Every certificate of a config (in file order; a site with two key types has two, the second named like
+ * {@code app.example.com+rsa2048}), then every other name in storage (sorted), each with what storage (or the user's
+ * files) says about it. Reads files only, writes nothing: {@code gatehouse certs} uses it
  * without a running instance, the admin API on a running one. Blocking: never call it on an event loop.
  */
 public final class CertificateInventory {
@@ -40,7 +41,9 @@ public final class CertificateInventory {
     public List<CertificateStatus> statuses() throws StorageException {
         Map<String, Optional<Site>> names = new LinkedHashMap<>();
         for (Site site : config.sites().values()) {
-            names.put(site.host().toLowerCase(Locale.ROOT), Optional.of(site));
+            for (ManagedCertificate certificate : ManagedCertificate.of(site)) {
+                names.put(certificate.id().toLowerCase(Locale.ROOT), Optional.of(site));
+            }
         }
         for (String stored : storage.certificateNames()) {
             names.putIfAbsent(stored, Optional.empty());

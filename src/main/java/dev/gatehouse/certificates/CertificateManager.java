@@ -8,35 +8,37 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
-import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.CertificateStore;
-import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps every site's certificate in the {@link CertificateSink} (the TLS layer's registry): the user's files (reloaded when they change),
- * the local CA's, or ACME's, each renewed ahead of expiry and swapped in without a restart. A failed ACME order keeps
- * the working certificate and is retried with backoff. All work runs on the given scheduler, never an event loop;
- * issuance is deduplicated per name in this process and, through a lock file, across processes sharing storage.
+ * Keeps every site's certificates in the {@link CertificateSink} (the TLS layer's registry): the user's files
+ * (reloaded when they change), the local CA's, or ACME's, each renewed ahead of expiry and swapped in without a
+ * restart. A site has one certificate per key type, each carrying all its names (host and aliases). A failed ACME
+ * order keeps the working certificate and is retried with backoff. Work runs on the given executors, never an event
+ * loop; issuance is deduplicated per certificate in this process and, through a storage lock, across processes.
  */
 public final class CertificateManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
@@ -49,26 +51,31 @@ public final class CertificateManager implements AutoCloseable {
     private final CertificateSink registry;
     private final AcmeIssuer acme;
     private final ScheduledExecutorService scheduler;
+    private final WorkSchedule work;
     private final Clock clock;
     private final RenewalPolicy renewalPolicy = new RenewalPolicy();
     private final Backoff backoff = new Backoff();
     private final Random random = new Random();
-    private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final Map<String, FileCertificate.Watch> watches = new ConcurrentHashMap<>();
     private volatile boolean started;
     private final AtomicLong acmeOrders = new AtomicLong();
     private final AtomicLong acmeFailures = new AtomicLong();
     private volatile LocalCa localCa;
 
+    /**
+     * @param scheduler timers, file watches and request polling (a thread or two)
+     * @param workers   issuance itself: ACME orders, key generation, disk; as many at once as it has threads
+     */
     public CertificateManager(GatehouseConfig config, CertificateStore storage, CertificateSink registry,
-                              AcmeIssuer acme, ScheduledExecutorService scheduler, Clock clock) {
+                              AcmeIssuer acme, ScheduledExecutorService scheduler, ExecutorService workers,
+                              Clock clock) {
         this.config = config;
         this.storage = storage;
         this.registry = registry;
         this.acme = acme;
         this.scheduler = scheduler;
+        this.work = new WorkSchedule(scheduler, workers, clock);
         this.clock = clock;
     }
 
@@ -79,87 +86,109 @@ public final class CertificateManager implements AutoCloseable {
      */
     public void loadAll() throws StorageException, InterruptedException {
         storage.open();
-        for (Site site : config.sites().values()) {
-            try {
-                load(site);
-            } catch (Exception e) {
-                log.error("tls name={} cannot serve a certificate: {}", site.host(), e.getMessage());
-            }
+        for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
+            loadLogged(certificate);
         }
         config.defaultSite().filter(registry.names()::contains).ifPresent(registry::setDefault);
     }
 
-    private void load(Site site) throws Exception {
-        String name = site.host();
-        switch (CertificateSource.of(site)) {
-            case FILES -> {
-                SiteTls.Files files = (SiteTls.Files) site.tls();
-                FileCertificate file = new FileCertificate(files.cert(), files.key());
-                registry.put(name, file.load());
-                closeWatch(name);
-                watches.put(name, file.watch(scheduler, FileCertificate.DEFAULT_POLL_INTERVAL, reloaded -> {
-                    try {
-                        registry.put(name, reloaded);
-                        log.info("tls name={} reloaded {}", name, files.cert());
-                    } catch (Exception e) {
-                        log.error("tls name={} reloaded files unusable, keeping the old ones: {}", name, e.getMessage());
-                    }
-                }));
-            }
-            case LOCAL -> serveLocal(name);
+    private void loadLogged(ManagedCertificate certificate) {
+        try {
+            load(certificate);
+        } catch (Exception e) {
+            log.error("tls name={} cannot serve a certificate: {}", certificate.id(), e.getMessage());
+        }
+    }
+
+    private void load(ManagedCertificate certificate) throws Exception {
+        switch (certificate.source()) {
+            case FILES -> serveFiles(certificate);
+            case LOCAL -> serveLocal(certificate);
             case ACME -> {
-                Optional<CertifiedKey> stored = storage.loadCertificate(name);
+                Optional<CertifiedKey> stored = storage.loadCertificate(certificate.id());
                 if (stored.isPresent()) {
-                    registry.put(name, stored.get());
+                    serve(certificate, stored.get());
                 }
-                if (name.startsWith("*.")) {
+                if (certificate.hasWildcard()) {
                     log.error("tls name={} wildcard certificates need the DNS-01 challenge, which is not available yet:"
-                            + " {}; give the site tls: {{ cert: FILE, key: FILE }}", name,
+                            + " {}; give the site tls: {{ cert: FILE, key: FILE }}", certificate.id(),
                             stored.isPresent() ? "the stored one is served but not renewed" : "nothing to serve");
                 }
             }
         }
     }
 
+    /** Serves {@code certificate} under every name of the site it carries (a stored one may lack a new alias). */
+    private void serve(ManagedCertificate managed, CertifiedKey certificate) throws javax.net.ssl.SSLException {
+        for (String name : managed.names()) {
+            if (Names.covers(certificate.names(), name)) {
+                registry.put(name, certificate);
+            }
+        }
+    }
+
+    private void serveFiles(ManagedCertificate managed) throws Exception {
+        SiteTls.Files files = (SiteTls.Files) config.sites().get(managed.site()).tls();
+        FileCertificate file = new FileCertificate(files.cert(), files.key());
+        CertifiedKey loaded = file.load();
+        for (String name : managed.names()) {
+            registry.put(name, loaded);
+        }
+        closeWatch(managed.id());
+        watches.put(managed.id(), file.watch(scheduler, FileCertificate.DEFAULT_POLL_INTERVAL, reloaded -> {
+            try {
+                for (String name : managed.names()) {
+                    registry.put(name, reloaded);
+                }
+                log.info("tls name={} reloaded {}", managed.site(), files.cert());
+            } catch (Exception e) {
+                log.error("tls name={} reloaded files unusable, keeping the old ones: {}", managed.site(),
+                        e.getMessage());
+            }
+        }));
+    }
+
     /** Starts issuing and renewing ACME certificates (call once the listeners that answer challenges are bound). */
     public void start() {
         started = true;
-        for (Site site : config.sites().values()) {
-            if (CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
-                scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
-            }
+        for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
+            scheduleAcmeIfOrderable(certificate);
         }
         scheduler.scheduleWithFixedDelay(this::pollRenewRequests, RENEW_REQUEST_POLL.toMillis(),
                 RENEW_REQUEST_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private void scheduleAcmeIfOrderable(ManagedCertificate certificate) {
+        if (certificate.source() == CertificateSource.ACME && !certificate.hasWildcard()) {
+            scheduleAcme(certificate, nextAcmeAttempt(certificate), false);
+        }
+    }
+
     /**
-     * Takes a reloaded config's sites: sites new to it (or whose {@code tls:} changed) get their certificate as at
-     * start (files, local CA at once; ACME scheduled now), removed ones are no longer served or renewed (what storage
-     * holds for them stays). Blocking (disk, key generation): call it off the event loop. Errors with one site are
-     * logged and do not stop the others.
+     * Takes a reloaded config's sites: sites new to it (or whose names, key types or {@code tls:} changed) get their
+     * certificates as at start (files, local CA at once; ACME scheduled now), removed ones are no longer served or
+     * renewed (what storage holds for them stays). Names that stay are served throughout. Blocking (disk, key
+     * generation): call it off the event loop. Errors with one site are logged and do not stop the others.
      */
     public synchronized void update(GatehouseConfig next) {
         Map<String, Site> before = config.sites();
         config = next;
         for (Site old : before.values()) {
             Site now = next.sites().get(old.host());
-            if (now == null || !now.tls().equals(old.tls())) {
-                forget(old.host());
+            if (now == null || !sameCertificates(old, now)) {
+                forget(old, Optional.ofNullable(now));
             }
         }
         for (Site site : next.sites().values()) {
             Site old = before.get(site.host());
-            if (old != null && old.tls().equals(site.tls())) {
+            if (old != null && sameCertificates(old, site)) {
                 continue;
             }
-            try {
-                load(site);
-            } catch (Exception e) {
-                log.error("tls name={} cannot serve a certificate: {}", site.host(), e.getMessage());
-            }
-            if (started && CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
-                scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
+            for (ManagedCertificate certificate : ManagedCertificate.of(site)) {
+                loadLogged(certificate);
+                if (started) {
+                    scheduleAcmeIfOrderable(certificate);
+                }
             }
         }
         Optional<String> defaultName = next.defaultSite().filter(registry.names()::contains);
@@ -170,20 +199,36 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    /** A site left the config (or changed where its certificate comes from): stop serving and renewing it. */
-    private void forget(String name) {
-        ScheduledFuture<?> renewal = scheduled.remove(name);
-        if (renewal != null) {
-            renewal.cancel(false);
-        }
-        closeWatch(name);
-        failures.remove(name);
-        registry.remove(name);
-        log.info("tls name={} no longer in the config: not served or renewed (stored files kept)", name);
+    private static boolean sameCertificates(Site a, Site b) {
+        return a.tls().equals(b.tls()) && ManagedCertificate.of(a).equals(ManagedCertificate.of(b));
     }
 
-    private void closeWatch(String name) {
-        FileCertificate.Watch w = watches.remove(name);
+    /**
+     * A site left the config, or changed its names, key types or where its certificate comes from: its work stops,
+     * and names it no longer has stop being served. Names it keeps go on being served until the new certificates
+     * replace them, unless a key type was dropped (then they are put again from scratch).
+     */
+    private void forget(Site old, Optional<Site> now) {
+        for (ManagedCertificate certificate : ManagedCertificate.of(old)) {
+            work.cancel(certificate.id());
+            closeWatch(certificate.id());
+            failures.remove(certificate.id());
+        }
+        Set<String> kept = new HashSet<>(now.map(Site::names).orElse(List.of()));
+        boolean typesDropped = now.isEmpty() || !now.get().keyTypes().containsAll(old.keyTypes())
+                || !now.get().tls().equals(old.tls());
+        for (String name : old.names()) {
+            if (!kept.contains(name) || typesDropped) {
+                registry.remove(name);
+            }
+        }
+        log.info("tls name={} {}", old.host(), now.isEmpty()
+                ? "no longer in the config: not served or renewed (stored files kept)"
+                : "names, key types or tls changed: certificates planned again");
+    }
+
+    private void closeWatch(String id) {
+        FileCertificate.Watch w = watches.remove(id);
         if (w != null) {
             try {
                 w.close();
@@ -193,34 +238,46 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    /** Forces a renewal of {@code name} now (ACME or local CA). */
+    /** Forces a renewal of {@code name}'s certificates now (ACME or local CA); {@code name} is a site or alias. */
     public void renew(String name) {
-        config.sites().values().stream().filter(s -> s.host().equals(name)).findFirst().ifPresent(site -> {
-            if (CertificateSource.of(site) == CertificateSource.LOCAL) {
-                scheduler.execute(() -> guarded(name, () -> issueLocal(name)));
-            } else if (CertificateSource.of(site) == CertificateSource.ACME) {
-                scheduleAcme(name, clock.instant(), true);
+        Optional<Site> site = siteNamed(name);
+        if (site.isEmpty()) {
+            return;
+        }
+        for (ManagedCertificate certificate : ManagedCertificate.of(site.get())) {
+            if (certificate.source() == CertificateSource.LOCAL) {
+                work.runNow(certificate.id(), () -> issueLocal(certificate));
+            } else if (certificate.source() == CertificateSource.ACME) {
+                scheduleAcme(certificate, clock.instant(), true);
             }
-        });
+        }
+    }
+
+    private Optional<Site> siteNamed(String name) {
+        return config.sites().values().stream().filter(s -> s.names().contains(name)).findFirst();
     }
 
     /** Serves what storage holds for an ACME site now (after an import) and plans its renewal from there. */
     private void reloadStored(String name) throws StorageException {
-        boolean acmeSite = config.sites().values().stream()
-                .anyMatch(s -> s.host().equals(name) && CertificateSource.of(s) == CertificateSource.ACME);
-        Optional<CertifiedKey> stored = storage.loadCertificate(name);
-        if (!acmeSite || stored.isEmpty()) {
+        Optional<Site> site = siteNamed(name).filter(s -> s.host().equals(name));
+        if (site.isEmpty()) {
             return;
         }
-        try {
-            registry.put(name, stored.get());
-        } catch (SSLException e) {
-            log.error("tls name={} stored certificate unusable: {}", name, e.getMessage());
-            return;
-        }
-        log.info("tls name={} serving the stored certificate, valid until {}", name, stored.get().notAfter());
-        if (!name.startsWith("*.")) {
-            scheduleAcme(name, nextAcmeAttempt(name), false);
+        for (ManagedCertificate certificate : ManagedCertificate.of(site.get())) {
+            Optional<CertifiedKey> stored = certificate.source() == CertificateSource.ACME
+                    ? storage.loadCertificate(certificate.id()) : Optional.empty();
+            if (stored.isEmpty()) {
+                continue;
+            }
+            try {
+                serve(certificate, stored.get());
+            } catch (javax.net.ssl.SSLException e) {
+                log.error("tls name={} stored certificate unusable: {}", certificate.id(), e.getMessage());
+                continue;
+            }
+            log.info("tls name={} serving the stored certificate, valid until {}", certificate.id(),
+                    stored.get().notAfter());
+            scheduleAcmeIfOrderable(certificate);
         }
     }
 
@@ -236,38 +293,45 @@ public final class CertificateManager implements AutoCloseable {
 
     // ---- local CA
 
-    private void serveLocal(String name) throws Exception {
-        Optional<CertifiedKey> stored = storage.loadCertificate(name);
-        Optional<CertificateMeta> meta = storage.loadMeta(name);
-        boolean usable = stored.isPresent() && meta.map(m -> m.source() == CertificateMeta.Source.INTERNAL).orElse(false)
+    private void serveLocal(ManagedCertificate certificate) throws Exception {
+        Optional<CertifiedKey> stored = storage.loadCertificate(certificate.id());
+        Optional<CertificateMeta> meta = storage.loadMeta(certificate.id());
+        boolean usable = stored.isPresent() && certificate.isCoveredBy(stored.get())
+                && meta.map(m -> m.source() == CertificateMeta.Source.INTERNAL).orElse(false)
                 && renewalPolicy.nextRenewal(stored.get().leaf(), Optional.empty(), random).isAfter(clock.instant());
         if (usable) {
-            registry.put(name, stored.get());
-            scheduleLocal(name, stored.get());
+            serve(certificate, stored.get());
+            scheduleLocal(certificate, stored.get());
         } else {
-            issueLocal(name);
+            issueLocal(certificate);
         }
     }
 
-    private void issueLocal(String name) throws Exception {
-        CertifiedKey issued = localCa().issue(localNames(name));
+    private void issueLocal(ManagedCertificate certificate) throws Exception {
+        CertifiedKey issued = localCa().issue(localNames(certificate.names()), certificate.keyType());
         Instant next = renewalPolicy.nextRenewal(issued.leaf(), Optional.empty(), random);
-        storage.saveCertificate(name, issued);
-        registry.put(name, issued);
-        storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.INTERNAL, issued, clock.instant())
-                .withNextRenewal(next));
-        scheduleLocal(name, issued);
-        log.info("tls name={} issued by the local CA, valid until {}", name, issued.notAfter());
+        storage.saveCertificate(certificate.id(), issued);
+        serve(certificate, issued);
+        storage.saveMeta(certificate.id(), CertificateMeta.issued(CertificateMeta.Source.INTERNAL, issued,
+                clock.instant()).withNextRenewal(next));
+        scheduleLocal(certificate, issued);
+        log.info("tls name={} issued by the local CA, valid until {}", certificate.id(), issued.notAfter());
     }
 
     /** {@code localhost} also answers as the loopback addresses, so https://127.0.0.1 validates too. */
-    static List<String> localNames(String name) {
-        return name.equals("localhost") ? List.of("localhost", "127.0.0.1", "::1") : List.of(name);
+    static List<String> localNames(List<String> names) {
+        Set<String> out = new java.util.LinkedHashSet<>(names);
+        if (names.contains("localhost")) {
+            out.addAll(List.of("127.0.0.1", "::1"));
+        }
+        return List.copyOf(out);
     }
 
-    private void scheduleLocal(String name, CertifiedKey certificate) {
-        Instant next = renewalPolicy.nextRenewal(certificate.leaf(), Optional.empty(), random);
-        schedule(name, next, () -> issueLocal(name));
+    private void scheduleLocal(ManagedCertificate certificate, CertifiedKey issued) {
+        Instant next = renewalPolicy.nextRenewal(issued.leaf(), Optional.empty(), random);
+        if (config.sites().containsKey(certificate.site())) {
+            work.schedule(certificate.id(), next, () -> issueLocal(certificate));
+        }
     }
 
     private LocalCa localCa() throws StorageException, InterruptedException {
@@ -285,54 +349,58 @@ public final class CertificateManager implements AutoCloseable {
 
     // ---- ACME
 
-    private Instant nextAcmeAttempt(String name) {
+    private Instant nextAcmeAttempt(ManagedCertificate certificate) {
         try {
-            Optional<CertifiedKey> stored = storage.loadCertificate(name);
-            Optional<CertificateMeta> meta = storage.loadMeta(name);
-            if (stored.isEmpty()) {
+            Optional<CertifiedKey> stored = storage.loadCertificate(certificate.id());
+            if (stored.isEmpty() || !certificate.isCoveredBy(stored.get())) {
                 return clock.instant();
             }
-            Optional<Instant> planned = meta.flatMap(CertificateMeta::nextRenewal);
+            Optional<Instant> planned = storage.loadMeta(certificate.id()).flatMap(CertificateMeta::nextRenewal);
             return planned.orElseGet(() -> renewalPolicy.nextRenewal(stored.get().leaf(), Optional.empty(), random));
         } catch (StorageException e) {
-            log.warn("tls name={} stored certificate unreadable, ordering a new one: {}", name, e.getMessage());
+            log.warn("tls name={} stored certificate unreadable, ordering a new one: {}", certificate.id(),
+                    e.getMessage());
             return clock.instant();
         }
     }
 
-    private void scheduleAcme(String name, Instant at, boolean forced) {
-        schedule(name, at, () -> issueAcme(name, forced));
+    private void scheduleAcme(ManagedCertificate certificate, Instant at, boolean forced) {
+        if (config.sites().containsKey(certificate.site())) { // a reload may have removed it while this ran
+            work.schedule(certificate.id(), at, () -> issueAcme(certificate, forced));
+        }
     }
 
-    private void issueAcme(String name, boolean forced) throws Exception {
-        try (Storage.Lock lock = storage.lock(name)) {
+    private void issueAcme(ManagedCertificate certificate, boolean forced) throws Exception {
+        String id = certificate.id();
+        try (Storage.Lock lock = storage.lock(id)) {
             // Another process sharing this storage may have renewed it while we waited for the lock.
-            Optional<CertifiedKey> stored = storage.loadCertificate(name);
-            Optional<Instant> planned = storage.loadMeta(name).filter(m -> m.lastError().isEmpty())
+            Optional<CertifiedKey> stored = storage.loadCertificate(id);
+            boolean fits = stored.isPresent() && certificate.isCoveredBy(stored.get());
+            Optional<Instant> planned = storage.loadMeta(id).filter(m -> m.lastError().isEmpty())
                     .flatMap(CertificateMeta::nextRenewal);
-            if (!forced && stored.isPresent() && planned.isPresent() && planned.get().isAfter(clock.instant())) {
-                registry.put(name, stored.get());
-                scheduleAcme(name, planned.get(), false);
+            if (!forced && fits && planned.isPresent() && planned.get().isAfter(clock.instant())) {
+                serve(certificate, stored.get());
+                scheduleAcme(certificate, planned.get(), false);
                 return;
             }
-            if (!forced && stored.isPresent() && deferredByAri(name, stored.get())) {
+            if (!forced && fits && deferredByAri(certificate, stored.get())) {
                 return;
             }
-            KeyPair key = KeyPairs.ecP256();
+            KeyPair key = KeyPairs.generate(certificate.keyType());
             acmeOrders.incrementAndGet();
-            Issued issued = acme.issue(List.of(name), key);
-            CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
+            Issued issued = acme.issue(certificate.names(), key);
+            CertifiedKey fresh = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
-            storage.saveCertificate(name, certificate);
-            registry.put(name, certificate);
-            storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.ACME, certificate, clock.instant())
+            storage.saveCertificate(id, fresh);
+            serve(certificate, fresh);
+            storage.saveMeta(id, CertificateMeta.issued(CertificateMeta.Source.ACME, fresh, clock.instant())
                     .withDirectory(issued.directory()).withNextRenewal(next));
-            failures.remove(name);
-            scheduleAcme(name, next, false);
-            log.info("tls name={} certificate from {} valid until {}, renewal planned {}", name, issued.directory(),
-                    certificate.notAfter(), next);
+            failures.remove(id);
+            scheduleAcme(certificate, next, false);
+            log.info("tls name={} certificate from {} valid until {}, renewal planned {}", id, issued.directory(),
+                    fresh.notAfter(), next);
         } catch (AcmeIssueException e) {
-            acmeFailed(name, e);
+            acmeFailed(certificate, e);
         }
     }
 
@@ -340,8 +408,9 @@ public final class CertificateManager implements AutoCloseable {
      * Due by our own rule: the CA may still say "later" through its renewal information (RFC 9773), e.g. to spread
      * its load; then the renewal moves to a random time inside its window. CAs without ARI change nothing.
      */
-    private boolean deferredByAri(String name, CertifiedKey stored) throws StorageException {
-        Optional<CertificateMeta> meta = storage.loadMeta(name);
+    private boolean deferredByAri(ManagedCertificate certificate, CertifiedKey stored) throws StorageException {
+        String id = certificate.id();
+        Optional<CertificateMeta> meta = storage.loadMeta(id);
         Optional<URI> directory = meta.flatMap(CertificateMeta::directory);
         if (directory.isEmpty()) {
             return false;
@@ -352,61 +421,29 @@ public final class CertificateManager implements AutoCloseable {
                 return false;
             }
             Instant next = renewalPolicy.nextRenewal(stored.leaf(), window, random);
-            storage.saveMeta(name, meta.get().withNextRenewal(next));
-            scheduleAcme(name, next, false);
-            log.info("tls name={} the CA's renewal window starts {}: renewal moved to {}", name, window.get().start(), next);
+            storage.saveMeta(id, meta.get().withNextRenewal(next));
+            scheduleAcme(certificate, next, false);
+            log.info("tls name={} the CA's renewal window starts {}: renewal moved to {}", id, window.get().start(),
+                    next);
             return true;
         } catch (AcmeIssueException e) {
-            log.debug("tls name={} no renewal information from {}: {}", name, directory.get(), e.getMessage());
+            log.debug("tls name={} no renewal information from {}: {}", id, directory.get(), e.getMessage());
             return false;
         }
     }
 
-    private void acmeFailed(String name, AcmeIssueException e) throws StorageException {
+    private void acmeFailed(ManagedCertificate certificate, AcmeIssueException e) throws StorageException {
+        String id = certificate.id();
         acmeFailures.incrementAndGet();
-        int count = failures.merge(name, 1, Integer::sum);
+        int count = failures.merge(id, 1, Integer::sum);
         Instant now = clock.instant();
         Instant retry = backoff.nextAttempt(count, now, e.retryAfter(), random);
-        CertificateMeta meta = storage.loadMeta(name).orElse(CertificateMeta.of(CertificateMeta.Source.ACME));
-        storage.saveMeta(name, meta.withFailure(e.getMessage(), now).withNextRenewal(retry));
-        log.error("tls name={} ACME order failed (attempt {}), {}, retry at {}: {}", name, count,
-                registry.names().contains(name) ? "keeping the current certificate" : "no certificate to serve yet",
-                retry, e.getMessage());
-        scheduleAcme(name, retry, false);
-    }
-
-    // ---- scheduling
-
-    private interface Work {
-        void run() throws Exception;
-    }
-
-    private void schedule(String name, Instant at, Work work) {
-        if (!config.sites().containsKey(name)) {
-            return; // the site was removed by a reload while its certificate work ran
-        }
-        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        ScheduledFuture<?> previous = scheduled.put(name,
-                scheduler.schedule(() -> guarded(name, work), delay, TimeUnit.MILLISECONDS));
-        if (previous != null) {
-            previous.cancel(false);
-        }
-    }
-
-    /** One issuance per name at a time; a periodic task must never throw (it would never run again). */
-    private void guarded(String name, Work work) {
-        if (inFlight.putIfAbsent(name, Boolean.TRUE) != null) {
-            return;
-        }
-        try {
-            work.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable t) {
-            log.error("tls name={} certificate task failed: {}", name, t.toString());
-        } finally {
-            inFlight.remove(name);
-        }
+        CertificateMeta meta = storage.loadMeta(id).orElse(CertificateMeta.of(CertificateMeta.Source.ACME));
+        storage.saveMeta(id, meta.withFailure(e.getMessage(), now).withNextRenewal(retry));
+        log.error("tls name={} ACME order failed (attempt {}), {}, retry at {}: {}", id, count,
+                registry.names().contains(certificate.site()) ? "keeping the current certificate"
+                        : "no certificate to serve yet", retry, e.getMessage());
+        scheduleAcme(certificate, retry, false);
     }
 
     private void pollRenewRequests() {
@@ -423,11 +460,18 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
+    /** The certificates the running config asks for, by storage name (for the inventory). */
+    public Map<String, ManagedCertificate> certificates() {
+        Map<String, ManagedCertificate> out = new LinkedHashMap<>();
+        ManagedCertificate.of(config).forEach(c -> out.put(c.id(), c));
+        return out;
+    }
+
     @Override
     public void close() {
-        scheduled.values().forEach(f -> f.cancel(false));
-        for (String name : List.copyOf(watches.keySet())) {
-            closeWatch(name);
+        work.close();
+        for (String id : List.copyOf(watches.keySet())) {
+            closeWatch(id);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.certificates;
 
+import dev.gatehouse.config.KeyType;
 import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
@@ -111,10 +112,15 @@ public final class LocalCa {
      * {@link #LEAF_LIFETIME}, with a fresh P-256 key. The chain is leaf, root. Blocking (key generation).
      */
     public CertifiedKey issue(List<String> names) {
+        return issue(names, KeyType.ECDSA_P256);
+    }
+
+    /** {@link #issue(List)} with a fresh key of {@code keyType} (the root stays ECDSA P-256 and signs it). */
+    public CertifiedKey issue(List<String> names, KeyType keyType) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("local CA: no names to certify (expected: at least one)");
         }
-        KeyPair leafKey = KeyPairs.ecP256();
+        KeyPair leafKey = KeyPairs.generate(keyType);
         Instant now = clock.instant();
         X509Certificate ca = root.leaf();
         List<GeneralName> sans = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,18 +8,37 @@ import java.util.Optional;
  * One site, keyed by host name. A site written with a single action ({@code upstream:}, {@code files:} ...)
  * holds one route that matches everything.
  *
- * @param host   exact host name, or a wildcard {@code *.example.com} matching exactly one label
- * @param http   what plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT})
- * @param hsts   Strict-Transport-Security, when asked for
- * @param tls    where the site's certificate comes from (default {@link SiteTls.Auto})
- * @param routes routes in file order; the first that matches wins
+ * @param host     exact host name, or a wildcard {@code *.example.com} matching exactly one label
+ * @param aliases  further names answered like {@code host} and carried by the same certificate ({@code aliases:})
+ * @param http     what plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT})
+ * @param hsts     Strict-Transport-Security, when asked for
+ * @param tls      where the site's certificate comes from (default {@link SiteTls.Auto})
+ * @param keyTypes the certificates' key types ({@code tls: { key_type: }}), one certificate each, in preference
+ *                 order; default {@link KeyType#DEFAULT} alone
+ * @param routes   routes in file order; the first that matches wins
  */
-public record Site(String host, HttpPolicy http, Optional<Hsts> hsts, SiteTls tls, List<Route> routes) {
+public record Site(String host, List<String> aliases, HttpPolicy http, Optional<Hsts> hsts, SiteTls tls,
+                   List<KeyType> keyTypes, List<Route> routes) {
     public Site {
+        aliases = List.copyOf(aliases);
+        keyTypes = keyTypes.isEmpty() ? List.of(KeyType.DEFAULT) : List.copyOf(keyTypes);
         routes = List.copyOf(routes);
+    }
+
+    /** A site with no aliases and the default key type. */
+    public Site(String host, HttpPolicy http, Optional<Hsts> hsts, SiteTls tls, List<Route> routes) {
+        this(host, List.of(), http, hsts, tls, List.of(), routes);
     }
 
     public boolean isWildcard() {
         return host.startsWith("*.");
+    }
+
+    /** The host, then the aliases: every name the site answers and its certificate carries. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(1 + aliases.size());
+        names.add(host);
+        names.addAll(aliases);
+        return List.copyOf(names);
     }
 }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,22 +34,27 @@ import java.util.function.Supplier;
 final class TlsRuntime implements AutoCloseable {
     /** Certificate work in parallel: issuance of this many names at once, the rest wait their turn. */
     static final int CERTIFICATE_THREADS = 4;
+    /** Timers, file watches, request polling: short tasks only, the work itself goes to the workers. */
+    static final int SCHEDULER_THREADS = 1;
 
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
     private final SslContexts contexts;
     private final CertificateRegistry registry;
     private final Http01Tokens http01;
     private final CertificateManager manager;
 
     TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes) {
-        this.scheduler = new ScheduledThreadPoolExecutor(CERTIFICATE_THREADS, daemonThreads());
+        this.scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, daemonThreads("gatehouse-certs-timer-"));
+        this.workers = Executors.newFixedThreadPool(CERTIFICATE_THREADS, daemonThreads("gatehouse-certs-"));
         this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.H2, SslContexts.HTTP_1_1));
         this.registry = new CertificateRegistry(contexts);
         this.http01 = http01;
         CertificateStore storage = new CertificateStore(new FileStorage(config.storage()));
         AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
                 new ChallengeAnswers(http01, registry, challengeTypes));
-        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, Clock.systemUTC());
+        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, workers,
+                Clock.systemUTC());
     }
 
     /** Loads or issues what can be served at once (before the HTTPS listener accepts anything). */
@@ -93,12 +99,12 @@ final class TlsRuntime implements AutoCloseable {
         return types;
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory base = Executors.defaultThreadFactory();
         return r -> {
             Thread t = base.newThread(r);
-            t.setName("gatehouse-certs-" + n.incrementAndGet());
+            t.setName(prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
@@ -108,5 +114,6 @@ final class TlsRuntime implements AutoCloseable {
     public void close() {
         manager.close();
         scheduler.shutdownNow();
+        workers.shutdownNow();
     }
 }

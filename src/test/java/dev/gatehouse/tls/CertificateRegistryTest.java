@@ -37,14 +37,14 @@ class CertificateRegistryTest {
         SslContext a = registry.contextFor("a.test").orElseThrow();
 
         assertThat(registry.names()).containsExactly("*.apps.test", "::1", "a.test");
-        assertThat(registry.select("a.test", List.of("h2"), null).context()).isSameAs(a);
-        assertThat(registry.select("a.test", List.of("acme-tls/1"), null).challenge()).isTrue();
-        assertThat(registry.select("b.test", List.of("acme-tls/1"), null).context()).isNull();
+        assertThat(registry.select("a.test", List.of("h2"), true, null).context()).isSameAs(a);
+        assertThat(registry.select("a.test", List.of("acme-tls/1"), true, null).challenge()).isTrue();
+        assertThat(registry.select("b.test", List.of("acme-tls/1"), true, null).context()).isNull();
         assertThat(registry.contextFor("x.apps.test")).isPresent();
         assertThat(registry.contextFor("y.x.apps.test")).isEmpty();
         assertThat(registry.contextFor("apps.test")).isEmpty();
-        assertThat(registry.select(null, List.of(), InetAddress.getByName("::1")).context()).isNotNull();
-        assertThat(registry.select(null, List.of(), InetAddress.getByName("127.0.0.1")).context()).isNull();
+        assertThat(registry.select(null, List.of(), true, InetAddress.getByName("::1")).context()).isNotNull();
+        assertThat(registry.select(null, List.of(), true, InetAddress.getByName("127.0.0.1")).context()).isNull();
 
         registry.setDefault("a.test");
         assertThat(registry.contextFor("unknown.test")).containsSame(a);
