@@ -62,6 +62,7 @@ public final class AcmeIssuer {
     private final AccountKeys accountKeys;
     private final ChallengeResponder responder;
     private final Timeouts timeouts;
+    private AcmeSessions sessions; // guarded by this; made on the first order (reads the trust file)
 
     /** With {@link Timeouts#DEFAULTS}. */
     public AcmeIssuer(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys, ChallengeResponder responder) {
@@ -131,6 +132,14 @@ public final class AcmeIssuer {
         return new OrderFlow(context(names), directory, names).renewalWindow(cert);
     }
 
+    /** The sessions of every order: one HTTP client (and its kept-alive connections) for all of them. */
+    private synchronized AcmeSessions sessions() throws IOException, GeneralSecurityException {
+        if (sessions == null) {
+            sessions = AcmeSessions.create(settings.trust(), timeouts.network());
+        }
+        return sessions;
+    }
+
     /** Fails before any order is placed (orders count against CA rate limits) when no challenge can be answered. */
     private void requireListener(List<String> names) throws AcmeIssueException {
         Set<ChallengeType> available = responder.available();
@@ -150,8 +159,7 @@ public final class AcmeIssuer {
 
     private Context context(List<String> names) throws AcmeIssueException {
         try {
-            return new Context(settings, email, accountKeys, responder, timeouts,
-                    AcmeSessions.create(settings.trust(), timeouts.network()));
+            return new Context(settings, email, accountKeys, responder, timeouts, sessions());
         } catch (IOException | GeneralSecurityException e) {
             throw new AcmeIssueException(names, settings.directories().get(0), AcmeIssueException.Step.DIRECTORY,
                     Optional.empty(), Optional.empty(), Optional.empty(),

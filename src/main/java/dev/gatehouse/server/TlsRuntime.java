@@ -32,8 +32,12 @@ import java.util.function.Supplier;
  * plain listener serves, and the manager that fills both, on a small pool of its own threads (never an event loop).
  */
 final class TlsRuntime implements AutoCloseable {
-    /** Certificate work in parallel: issuance of this many names at once, the rest wait their turn. */
-    static final int CERTIFICATE_THREADS = 4;
+    /**
+     * Certificate work in parallel: orders for this many certificates at once, the rest wait their turn. An order
+     * mostly waits on the CA (validation, issuance), so this bounds the load on the CA, not our CPU; the CA's own
+     * limits are honoured from its answers (rate-limit problems, Retry-After), not by a fixed pace.
+     */
+    static final int CERTIFICATE_THREADS = 16;
     /** Timers, file watches, request polling: short tasks only, the work itself goes to the workers. */
     static final int SCHEDULER_THREADS = 1;
 

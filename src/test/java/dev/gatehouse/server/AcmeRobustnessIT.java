@@ -44,9 +44,13 @@ class AcmeRobustnessIT {
         return yaml.toString();
     }
 
-    /** 50 names, each its own order, all issued after one start; the time to the last is printed. */
+    /**
+     * 50 names, each its own order, all issued after one start and served with verified certificates; the time to the
+     * last is printed, not asserted (bench/acme-fifty.sh measures it). The generous bound only keeps a broken run from
+     * hanging on a busy machine.
+     */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void fiftyNamesAreIssuedConcurrently() throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
@@ -61,7 +65,7 @@ class AcmeRobustnessIT {
             try (TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, names), dir)) {
                 long started = System.nanoTime();
                 Set<String> pending = new LinkedHashSet<>(names);
-                long deadline = started + Duration.ofSeconds(60).toNanos();
+                long deadline = started + Duration.ofSeconds(180).toNanos();
                 while (!pending.isEmpty() && System.nanoTime() < deadline) {
                     for (String name : List.copyOf(pending)) {
                         if (servesHello(https, name, trust)) {
@@ -76,7 +80,7 @@ class AcmeRobustnessIT {
                 System.out.println("AcmeRobustnessIT: " + (names.size() - pending.size()) + "/" + names.size()
                         + " names served with pebble certificates " + took.toMillis() + " ms after start (certificate threads: "
                         + TlsRuntime.CERTIFICATE_THREADS + ")");
-                assertThat(pending).as("names without a pebble certificate after 60 s").isEmpty();
+                assertThat(pending).as("names without a pebble certificate after 180 s").isEmpty();
                 assertThat(acmeLog.lines().stream().filter(l -> l.contains(" registered"))
                         .map(l -> l.replaceAll(".* account=(\\S+) registered.*", "$1")).distinct().toList())
                         .as("ACME accounts for 50 concurrent first orders").hasSize(1);
