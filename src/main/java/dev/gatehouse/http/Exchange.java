@@ -52,6 +52,7 @@ public final class Exchange {
     private String upstream = "-";
     private String target = "-";
     private String cause = "";
+    private ResponseFilterHandler.Chain filters;
 
     public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, boolean secure,
                     String host, String site, long startNanos, String requestId, boolean keepAlive, Owner owner) {
@@ -133,8 +134,23 @@ public final class Exchange {
     public void finish() {
         if (!finished) {
             finished = true;
+            if (filters != null) {
+                filters.end();
+            }
             owner.finished(this);
         }
+    }
+
+    /**
+     * Passes this exchange's response through {@code filter} on its way to the client, whoever writes it (see
+     * {@link ResponseFilter}). Called by a stage before it passes the request on or answers it; filters added later
+     * see the response first (the innermost stage's filter is nearest to the action).
+     */
+    public void filterResponse(ResponseFilter filter) {
+        if (filters == null) {
+            filters = ResponseFilterHandler.attach(this, ctx);
+        }
+        filters.add(filter);
     }
 
     /**

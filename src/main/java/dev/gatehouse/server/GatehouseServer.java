@@ -3,10 +3,15 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
-import dev.gatehouse.http.Handler;
+import dev.gatehouse.config.Route;
+import dev.gatehouse.config.Site;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
+import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.Chains;
+import dev.gatehouse.stages.StageCompiler;
+import dev.gatehouse.stages.StageServices;
 import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -79,9 +84,21 @@ public final class GatehouseServer implements AutoCloseable {
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
                                    ServerState state) {
         Handlers handlers = new Handlers(config, connections, upstreams);
-        Router<Handler> router = Router.build(config, handlers::create);
-        return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
-                new AccessLogger(config.accessLog()), state.metrics().requestMeters(config.sites().values()));
+        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01()));
+        Router<Chains> router = Router.build(config, new Router.Compiler<>() {
+            @Override
+            public Chains route(Site site, Route route) {
+                return stages.route(site, route, handlers.create(route.action()));
+            }
+
+            @Override
+            public Chains noRoute(Site site) {
+                return stages.noRoute(site, NotFoundHandler.NO_ROUTE);
+            }
+        });
+        return new Routing(config, router, stages.unknownHost(NotFoundHandler.UNKNOWN_HOST),
+                new RequestGuard(config.limits()), new AccessLogger(config.accessLog()),
+                state.metrics().requestMeters(config.sites().values()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.FoldScanner;
 import dev.gatehouse.http.RequestIds;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -28,21 +28,13 @@ import java.util.List;
  */
 final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder>
         implements ResponseStamps {
-    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
-    private CharSequence hsts;
     private String requestId;
 
     ServerHttpCodec(HttpDecoderConfig config) {
         init(new Decoder(config), new Encoder());
-    }
-
-    /** Strict-Transport-Security for the next final response (the current exchange's site), or null for none. */
-    @Override
-    public void hsts(CharSequence value) {
-        hsts = value;
     }
 
     /** The X-Request-Id of the next responses (the current exchange's id): every response carries it back. */
@@ -137,9 +129,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
             if (!msg.headers().contains(HttpHeaderNames.DATE)) {
                 msg.headers().set(HttpHeaderNames.DATE, HttpDate.now());
             }
-            if (hsts != null && msg.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-                msg.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
-            }
             if (requestId != null) {
                 msg.headers().set(RequestIds.HEADER, requestId);
             }
@@ -152,69 +141,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                 return true;
             }
             return super.isContentAlwaysEmpty(msg);
-        }
-    }
-
-    /**
-     * Finds obs-fold (RFC 9112 section 5.2): a header line that starts with a space or tab. Netty would join it to
-     * the previous header's value, so a folded {@code Transfer-Encoding} could hide from Gatehouse and not from an
-     * upstream; such a request is refused instead. Sees each byte of a request head once, before the decoder does;
-     * the body is not scanned.
-     */
-    static final class FoldScanner {
-        private enum State { BEFORE_REQUEST_LINE, IN_LINE, LINE_START, BLANK_LINE_CR, HEAD_DONE }
-
-        private State state = State.BEFORE_REQUEST_LINE;
-        /** Bytes after the buffer's reader index that were scanned already. */
-        private int scanned;
-
-        boolean foundIn(ByteBuf buffer) {
-            int end = buffer.writerIndex();
-            int i = buffer.readerIndex() + scanned;
-            while (i < end && state != State.HEAD_DONE) {
-                if (state == State.IN_LINE) {
-                    // Jump to the line's end: the search is vectorized, a byte-by-byte walk is not.
-                    int lf = buffer.indexOf(i, end, (byte) '\n');
-                    if (lf < 0) {
-                        i = end;
-                        break;
-                    }
-                    i = lf + 1;
-                    state = State.LINE_START;
-                    continue;
-                }
-                char c = (char) (buffer.getByte(i) & 0xff);
-                switch (state) {
-                    case BEFORE_REQUEST_LINE -> {
-                        // Netty skips control characters and whitespace before the request line.
-                        if (!Character.isISOControl(c) && !Character.isWhitespace(c)) {
-                            state = State.IN_LINE;
-                        }
-                    }
-                    case LINE_START -> {
-                        if (c == ' ' || c == '\t') {
-                            return true;
-                        }
-                        state = c == '\r' ? State.BLANK_LINE_CR : c == '\n' ? State.HEAD_DONE : State.IN_LINE;
-                    }
-                    case BLANK_LINE_CR -> state = c == '\n' ? State.HEAD_DONE : State.IN_LINE;
-                    default -> throw new IllegalStateException(state.name());
-                }
-                i++;
-            }
-            scanned = i - buffer.readerIndex();
-            return false;
-        }
-
-        /** The decoder took {@code bytes} from the front of the buffer. */
-        void consumed(int bytes) {
-            scanned = Math.max(0, scanned - bytes);
-        }
-
-        /** The request ended (its last content was decoded): the next bytes are a new head. */
-        void nextMessage() {
-            state = State.BEFORE_REQUEST_LINE;
-            scanned = 0;
         }
     }
 }

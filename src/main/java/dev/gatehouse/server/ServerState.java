@@ -20,9 +20,17 @@ final class ServerState {
 
     private final GatehouseMetrics metrics;
 
+    private final ConnectionLimit connectionLimit;
+
     ServerState(GatehouseMetrics metrics) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
+        this.connectionLimit = new ConnectionLimit(metrics);
+    }
+
+    /** {@code limits.max_connections} over every client listener. */
+    ConnectionLimit connectionLimit() {
+        return connectionLimit;
     }
 
     /** The server's meters: connections by listener and protocol, handshakes, and what the routing records. */
