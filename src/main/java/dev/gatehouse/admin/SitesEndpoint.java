@@ -35,8 +35,8 @@ final class SitesEndpoint {
         for (Site site : instance.config().sites().values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", site.host());
-            m.put("aliases", site.aliases());
             m.put("tls", tls(site.tls()));
+            m.put("aliases", site.aliases());
             m.put("key_types", site.keyTypes().stream().map(k -> k.configName()).toList());
             m.put("http", site.http().configName());
             m.put("hsts", site.hsts().map(SitesEndpoint::hsts));
