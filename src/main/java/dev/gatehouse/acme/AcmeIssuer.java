@@ -96,6 +96,16 @@ public final class AcmeIssuer {
      * @throws InterruptedException when the executor is shut down mid-order (answers already published are withdrawn)
      */
     public Issued issue(List<String> names, KeyPair certificateKey) throws AcmeIssueException, InterruptedException {
+        return issue(names, certificateKey, Optional.empty());
+    }
+
+    /**
+     * {@link #issue(List, KeyPair)} for a renewal: the order names the certificate it replaces (ARI, RFC 9773
+     * section 5), so a CA that offers renewal information can exempt it from rate limits and link the two; a CA
+     * without ARI gets a plain order.
+     */
+    public Issued issue(List<String> names, KeyPair certificateKey, Optional<X509Certificate> replaces)
+            throws AcmeIssueException, InterruptedException {
         List<String> order = normalize(names);
         Objects.requireNonNull(certificateKey, "certificateKey");
         Context context = context(order);
@@ -105,7 +115,7 @@ public final class AcmeIssuer {
             long started = System.nanoTime();
             log.info("acme name={} ca={} ordering", String.join(",", order), directory);
             try {
-                Issued issued = new OrderFlow(context, directory, order).issue(certificateKey);
+                Issued issued = new OrderFlow(context, directory, order).replacing(replaces).issue(certificateKey);
                 log.info("acme name={} ca={} issued by \"{}\" in {} ms, valid until {}", String.join(",", order), directory,
                         issued.issuer(), (System.nanoTime() - started) / 1_000_000, issued.leaf().getNotAfter().toInstant());
                 return issued;

@@ -55,6 +55,7 @@ public final class CertificateManager implements AutoCloseable {
     private final Clock clock;
     private final RenewalPolicy renewalPolicy = new RenewalPolicy();
     private final Backoff backoff = new Backoff();
+    private final OrderPacing pacing;
     private final Random random = new Random();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, FileCertificate.Watch> watches = new ConcurrentHashMap<>();
@@ -77,6 +78,7 @@ public final class CertificateManager implements AutoCloseable {
         this.scheduler = scheduler;
         this.work = new WorkSchedule(scheduler, workers, clock);
         this.clock = clock;
+        this.pacing = new OrderPacing(clock);
     }
 
     /**
@@ -386,9 +388,17 @@ public final class CertificateManager implements AutoCloseable {
             if (!forced && fits && deferredByAri(certificate, stored.get())) {
                 return;
             }
+            Optional<Instant> held = pacing.heldUntil();
+            if (held.isPresent()) { // the CA said "too many" a moment ago: no new order before the time it gave
+                scheduleAcme(certificate, held.get(), forced);
+                return;
+            }
             KeyPair key = KeyPairs.generate(certificate.keyType());
             acmeOrders.incrementAndGet();
-            Issued issued = acme.issue(certificate.names(), key);
+            // A renewal names what it replaces (ARI), only when that is this CA's certificate for these names.
+            Optional<java.security.cert.X509Certificate> replaces = fits ? Optional.of(stored.get().leaf())
+                    : Optional.empty();
+            Issued issued = acme.issue(certificate.names(), key, replaces);
             CertifiedKey fresh = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
             storage.saveCertificate(id, fresh);
@@ -435,6 +445,10 @@ public final class CertificateManager implements AutoCloseable {
     private void acmeFailed(ManagedCertificate certificate, AcmeIssueException e) throws StorageException {
         String id = certificate.id();
         acmeFailures.incrementAndGet();
+        if (pacing.learn(e)) {
+            log.warn("tls the CA asks for fewer orders: no new order before {}", pacing.heldUntil()
+                    .map(Instant::toString).orElse("now"));
+        }
         int count = failures.merge(id, 1, Integer::sum);
         Instant now = clock.instant();
         Instant retry = backoff.nextAttempt(count, now, e.retryAfter(), random);
