@@ -44,6 +44,8 @@ public final class CertificateManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
     /** How often a running instance looks for {@code gatehouse certs renew NAME} requests. */
     static final Duration RENEW_REQUEST_POLL = Duration.ofSeconds(2);
+    /** How often served certificates are looked at for expiry alerts (also at start and after each failure). */
+    static final Duration EXPIRY_CHECK = Duration.ofHours(1);
 
     /** The running config's sites; replaced by {@link #update}. */
     private volatile GatehouseConfig config;
@@ -56,6 +58,9 @@ public final class CertificateManager implements AutoCloseable {
     private final RenewalPolicy renewalPolicy = new RenewalPolicy();
     private final Backoff backoff = new Backoff();
     private final OrderPacing pacing;
+    private final CertificateAlerts alerts;
+    /** What is served for each certificate now, by id, for alerts. */
+    private final Map<String, CertifiedKey> served = new ConcurrentHashMap<>();
     private final Random random = new Random();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, FileCertificate.Watch> watches = new ConcurrentHashMap<>();
@@ -79,6 +84,7 @@ public final class CertificateManager implements AutoCloseable {
         this.work = new WorkSchedule(scheduler, workers, clock);
         this.clock = clock;
         this.pacing = new OrderPacing(clock);
+        this.alerts = new CertificateAlerts(() -> this.config.notifications(), new Webhook(scheduler), clock);
     }
 
     /**
@@ -127,6 +133,7 @@ public final class CertificateManager implements AutoCloseable {
                 registry.put(name, certificate);
             }
         }
+        served.put(managed.id(), certificate);
     }
 
     private void serveFiles(ManagedCertificate managed) throws Exception {
@@ -158,6 +165,21 @@ public final class CertificateManager implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(this::pollRenewRequests, RENEW_REQUEST_POLL.toMillis(),
                 RENEW_REQUEST_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::checkExpiry, 0, EXPIRY_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Expired certificates, and ones in their last stretch while renewal fails, are told once (notify:). */
+    private void checkExpiry() {
+        try {
+            for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
+                CertifiedKey current = served.get(certificate.id());
+                if (current != null) {
+                    alerts.check(certificate, current);
+                }
+            }
+        } catch (Throwable t) { // a periodic task that throws is never run again
+            log.warn("tls expiry check failed: {}", t.toString());
+        }
     }
 
     private void scheduleAcmeIfOrderable(ManagedCertificate certificate) {
@@ -213,6 +235,7 @@ public final class CertificateManager implements AutoCloseable {
     private void forget(Site old, Optional<Site> now) {
         for (ManagedCertificate certificate : ManagedCertificate.of(old)) {
             work.cancel(certificate.id());
+            served.remove(certificate.id());
             closeWatch(certificate.id());
             failures.remove(certificate.id());
         }
@@ -406,6 +429,7 @@ public final class CertificateManager implements AutoCloseable {
             storage.saveMeta(id, CertificateMeta.issued(CertificateMeta.Source.ACME, fresh, clock.instant())
                     .withDirectory(issued.directory()).withNextRenewal(next));
             failures.remove(id);
+            alerts.succeeded(certificate, fresh);
             scheduleAcme(certificate, next, false);
             log.info("tls name={} certificate from {} valid until {}, renewal planned {}", id, issued.directory(),
                     fresh.notAfter(), next);
@@ -457,6 +481,7 @@ public final class CertificateManager implements AutoCloseable {
         log.error("tls name={} ACME order failed (attempt {}), {}, retry at {}: {}", id, count,
                 registry.names().contains(certificate.site()) ? "keeping the current certificate"
                         : "no certificate to serve yet", retry, e.getMessage());
+        alerts.failed(certificate, e.getMessage(), count, retry, Optional.ofNullable(served.get(id)));
         scheduleAcme(certificate, retry, false);
     }
 
