@@ -117,10 +117,17 @@ public final class CertificateManager implements AutoCloseable {
                 if (stored.isPresent()) {
                     serve(certificate, stored.get());
                 }
-                if (certificate.hasWildcard()) {
-                    log.error("tls name={} wildcard certificates need the DNS-01 challenge, which is not available yet:"
-                            + " {}; give the site tls: {{ cert: FILE, key: FILE }}", certificate.id(),
-                            stored.isPresent() ? "the stored one is served but not renewed" : "nothing to serve");
+                Optional<String> problem = wildcardProblem(certificate);
+                if (problem.isPresent()) {
+                    String what = stored.isPresent() ? "the stored certificate is served but cannot be renewed"
+                            : "no certificate to serve";
+                    log.error("tls name={} {}: {}", certificate.id(), what, problem.get());
+                    // Said in `gatehouse certs` and GET /certificates too, not only in the log.
+                    CertificateMeta meta = storage.loadMeta(certificate.id())
+                            .orElse(CertificateMeta.of(CertificateMeta.Source.ACME));
+                    if (!meta.lastError().equals(Optional.of(problem.get()))) {
+                        storage.saveMeta(certificate.id(), meta.withFailure(problem.get(), clock.instant()));
+                    }
                 }
             }
         }
@@ -182,8 +189,12 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
+    private static Optional<String> wildcardProblem(ManagedCertificate certificate) {
+        return certificate.acmeProblem();
+    }
+
     private void scheduleAcmeIfOrderable(ManagedCertificate certificate) {
-        if (certificate.source() == CertificateSource.ACME && !certificate.hasWildcard()) {
+        if (certificate.source() == CertificateSource.ACME && wildcardProblem(certificate).isEmpty()) {
             scheduleAcme(certificate, nextAcmeAttempt(certificate), false);
         }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One certificate the config asks for: a site's names (host first, then its aliases) with one key type, from one
@@ -54,6 +55,16 @@ public record ManagedCertificate(String site, List<String> names, KeyType keyTyp
     /** Whether a name is a wildcard ({@code *.example.com}): ACME can only validate it over DNS-01. */
     public boolean hasWildcard() {
         return names.stream().anyMatch(n -> n.startsWith("*."));
+    }
+
+    /**
+     * Why ACME cannot get this certificate whatever happens: a wildcard name, which CAs validate only over DNS-01
+     * (RFC 8555 section 7.1.3), without a DNS provider to answer it. Empty for certificates from elsewhere.
+     */
+    public Optional<String> acmeProblem() {
+        return source == CertificateSource.ACME && hasWildcard() ? Optional.of("wildcard certificates are issued "
+                + "only over the dns-01 challenge, and no DNS provider is configured (expected: acme.dns with a "
+                + "provider, or tls: { cert, key } with your own files)") : Optional.empty();
     }
 
     /**
