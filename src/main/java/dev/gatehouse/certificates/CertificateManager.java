@@ -189,8 +189,15 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    private static Optional<String> wildcardProblem(ManagedCertificate certificate) {
-        return certificate.acmeProblem();
+    /** Why ACME cannot get this certificate whatever the listeners: a wildcard without a DNS provider. */
+    private Optional<String> wildcardProblem(ManagedCertificate certificate) {
+        return certificate.acmeProblem(config.acme());
+    }
+
+    /** {@link #wildcardProblem(ManagedCertificate)} for a site: its first certificate that has one. */
+    static Optional<String> wildcardProblem(GatehouseConfig config, Site site) {
+        return ManagedCertificate.of(site).stream().map(c -> c.acmeProblem(config.acme()))
+                .flatMap(Optional::stream).findFirst();
     }
 
     private void scheduleAcmeIfOrderable(ManagedCertificate certificate) {
@@ -432,7 +439,7 @@ public final class CertificateManager implements AutoCloseable {
             // A renewal names what it replaces (ARI), only when that is this CA's certificate for these names.
             Optional<java.security.cert.X509Certificate> replaces = fits ? Optional.of(stored.get().leaf())
                     : Optional.empty();
-            Issued issued = acme.issue(certificate.names(), key, replaces);
+            Issued issued = acme.issue(certificate.names(), key, certificate.dns(), replaces);
             CertifiedKey fresh = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
             storage.saveCertificate(id, fresh);

@@ -1,5 +1,8 @@
 package dev.gatehouse.certificates;
 
+import dev.gatehouse.acme.ChallengePlan;
+import dev.gatehouse.config.AcmeSettings;
+import dev.gatehouse.config.DnsSettings;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.KeyType;
 import dev.gatehouse.config.Site;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One certificate the config asks for: a site's names (host first, then its aliases) with one key type, from one
@@ -20,14 +24,17 @@ import java.util.Optional;
  * @param names   every name the certificate carries, the site's host first
  * @param keyType the key type it is ordered with
  * @param source  where it comes from
+ * @param dns     the site's own DNS-01 settings ({@code tls: { dns: }}), when it has them
  */
-public record ManagedCertificate(String site, List<String> names, KeyType keyType, CertificateSource source) {
+public record ManagedCertificate(String site, List<String> names, KeyType keyType, CertificateSource source,
+                                 Optional<DnsSettings> dns) {
 
     public ManagedCertificate {
         Objects.requireNonNull(site, "site");
         names = List.copyOf(names);
         Objects.requireNonNull(keyType, "keyType");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(dns, "dns");
     }
 
     /** The certificates of one site, in its key type order (one only for the user's own files). */
@@ -35,9 +42,10 @@ public record ManagedCertificate(String site, List<String> names, KeyType keyTyp
         CertificateSource source = CertificateSource.of(site);
         List<String> names = site.names().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         if (source == CertificateSource.FILES) {
-            return List.of(new ManagedCertificate(site.host(), names, KeyType.DEFAULT, source));
+            return List.of(new ManagedCertificate(site.host(), names, KeyType.DEFAULT, source, site.dns()));
         }
-        return site.keyTypes().stream().map(k -> new ManagedCertificate(site.host(), names, k, source)).toList();
+        return site.keyTypes().stream().map(k -> new ManagedCertificate(site.host(), names, k, source, site.dns()))
+                .toList();
     }
 
     /** Every certificate of a config, sites in file order. */
@@ -58,13 +66,13 @@ public record ManagedCertificate(String site, List<String> names, KeyType keyTyp
     }
 
     /**
-     * Why ACME cannot get this certificate whatever happens: a wildcard name, which CAs validate only over DNS-01
-     * (RFC 8555 section 7.1.3), without a DNS provider to answer it. Empty for certificates from elsewhere.
+     * Why ACME cannot get this certificate whatever the listeners: a wildcard name, which CAs validate only over
+     * DNS-01 (RFC 8555 section 7.1.3), without a DNS provider ({@code acme.dns} or the site's own) to answer it.
+     * Empty for certificates from elsewhere.
      */
-    public Optional<String> acmeProblem() {
-        return source == CertificateSource.ACME && hasWildcard() ? Optional.of("wildcard certificates are issued "
-                + "only over the dns-01 challenge, and no DNS provider is configured (expected: acme.dns with a "
-                + "provider, or tls: { cert, key } with your own files)") : Optional.empty();
+    public Optional<String> acmeProblem(AcmeSettings acme) {
+        return source == CertificateSource.ACME && hasWildcard()
+                ? ChallengePlan.of(acme, dns).problem(names, Set.of()) : Optional.empty();
     }
 
     /**

@@ -27,7 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
                     config.upstreams().size());
             // Valid, but a certificate that can never be ordered deserves a word before it is found out at run time.
             for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
-                certificate.acmeProblem().ifPresent(problem -> System.out.printf(
+                certificate.acmeProblem(config.acme()).ifPresent(problem -> System.out.printf(
                         "note: site \"%s\": %s; a stored or imported certificate is served but not renewed%n",
                         certificate.site(), problem));
             }

@@ -54,14 +54,15 @@ final class ConfigReader {
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
+        AcmeSettings acme = new AcmeReader(values, baseDir).read(map);
         return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
-                new SiteReader(values, validator, baseDir).read(map, root),
+                new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
                 http2(section(map, "http2", HTTP2_KEYS)),
-                trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
+                trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
                 admin, notify(map));

@@ -36,6 +36,11 @@ public record Site(String host, List<String> aliases, SiteTls tls, List<KeyType>
         return host.startsWith("*.");
     }
 
+    /** The site's own DNS-01 settings ({@code tls: { dns: }}), when it has them. */
+    public Optional<DnsSettings> dns() {
+        return tls instanceof SiteTls.Acme acme ? acme.dns() : Optional.empty();
+    }
+
     /** The host, then the aliases: every name the site answers and its certificate carries. */
     public List<String> names() {
         List<String> names = new ArrayList<>(1 + aliases.size());

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class SiteReader {
     private static final List<String> SITE_KEYS = Stream.concat(ActionReader.ACTION_KEYS.stream(),
             Stream.concat(Stream.of("aliases", "routes", "tls"), StageKeys.names(StageKeys.Level.SITE).stream())).toList();
-    private static final List<String> TLS_KEYS = List.of("cert", "key", "issuer", "key_type");
+    private static final List<String> TLS_KEYS = List.of("cert", "key", "issuer", "key_type", "dns");
     private static final List<String> FILE_KEYS = List.of("cert", "key");
     private static final List<String> TLS_MODES = List.of("internal", "acme");
     /** DNS labels (RFC 1123), optionally after {@code *.}: a wildcard covers exactly one leftmost label. */
@@ -29,9 +29,12 @@ final class SiteReader {
     private final Problems problems;
     private final ActionReader actions;
     private final RouteReader routes;
+    private final Optional<DnsSettings> acmeDns;
 
-    SiteReader(Values values, ConfigValidator validator, Path baseDir) {
+    /** @param acmeDns {@code acme.dns}, which a site's {@code tls: { dns: }} builds on */
+    SiteReader(Values values, ConfigValidator validator, Path baseDir, Optional<DnsSettings> acmeDns) {
         this.baseDir = baseDir;
+        this.acmeDns = acmeDns;
         this.values = values;
         this.problems = values.problems();
         this.actions = new ActionReader(values, validator, baseDir);
@@ -123,8 +126,9 @@ final class SiteReader {
     }
 
     /**
-     * {@code tls: internal | acme}, {@code tls: { issuer: internal | acme, key_type: TYPE | [TYPE, TYPE] }} or
-     * {@code tls: { cert: FILE, key: FILE }} (paths relative to the config). Key types go to {@code keyTypes}.
+     * {@code tls: internal | acme}, {@code tls: { issuer: internal | acme, key_type: TYPE | [TYPE, TYPE] }},
+     * {@code tls: { cert: FILE, key: FILE }} (paths relative to the config) or {@code tls: { dns: {...} }} (ACME over
+     * DNS-01 with this site's DNS settings, with key_type beside it if wanted). Key types go to {@code keyTypes}.
      */
     private SiteTls tls(Node node, String path, List<KeyType> keyTypes) {
         if (!(node instanceof MappingNode)) {
@@ -136,7 +140,7 @@ final class SiteReader {
                 return new SiteTls.Acme();
             }
             mode.ifPresent(text -> problems.at(node, path, "unknown tls mode \"" + text
-                    + "\" (expected: internal, acme, or { cert: FILE, key: FILE })",
+                    + "\" (expected: internal, acme, { cert: FILE, key: FILE } or { dns: {...} })",
                     KeyHints.closest(text, TLS_MODES).map(c -> "did you mean \"" + c + "\"?").orElse(null)));
             return new SiteTls.Auto();
         }
@@ -155,9 +159,15 @@ final class SiteReader {
             f.conflict(f.entry(f.has("cert") ? "cert" : "key").orElseThrow(), f.entry("issuer").orElseThrow(),
                     "issuer: acme | internal, or cert and key of your own files", problems);
         }
-        if (!files) {
-            return f.get("issuer").map(n -> tls(n, f.path("issuer"), new ArrayList<>())).orElse(new SiteTls.Auto());
+        Optional<YamlMap.Entry> dns = f.entry("dns");
+        if (dns.isPresent()) {
+            f.entries().stream().filter(e -> FILE_KEYS.contains(e.key())).findFirst().ifPresent(e ->
+                    f.conflict(e, dns.get(), "cert and key for your own files, or dns for ACME over DNS-01", problems));
+            return new DnsReader(values, baseDir).read(dns.get().value(), f.path("dns"), acmeDns)
+                    .<SiteTls>map(d -> new SiteTls.Acme(Optional.of(d))).orElse(new SiteTls.Acme());
         }
+        if (!files) {
+            return f.get("issuer").map(n -> tls(n, f.path("issuer"), new ArrayList<>())).orElse(new SiteTls.Auto());        }
         Optional<String> cert = values.string(f, "cert");
         Optional<String> key = values.string(f, "key");
         for (String k : FILE_KEYS) {

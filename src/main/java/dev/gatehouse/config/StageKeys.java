@@ -36,7 +36,8 @@ final class StageKeys {
     /** Every stage key, in the order they are documented. */
     static final List<Key> ALL = List.of(
             new Key("http", Level.SITE_AND_ROUTE, HttpPolicy::read),
-            new Key("hsts", Level.SITE, Hsts::read));
+            new Key("hsts", Level.SITE, Hsts::read),
+            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
 
     private StageKeys() {
     }

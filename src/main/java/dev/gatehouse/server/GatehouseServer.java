@@ -11,6 +11,7 @@ import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
+import dev.gatehouse.stages.BodyBuffers;
 import dev.gatehouse.stages.StageServices;
 import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.Channel;
@@ -53,7 +54,8 @@ public final class GatehouseServer implements AutoCloseable {
         this.metrics = new GatehouseMetrics();
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
-        this.state = new ServerState(metrics);
+        // Not moved by a reload: storage needs a restart (see Reloader).
+        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
@@ -84,7 +86,8 @@ public final class GatehouseServer implements AutoCloseable {
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
                                    ServerState state) {
         Handlers handlers = new Handlers(config, connections, upstreams);
-        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01()));
+        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
+                config.limits(), state.bodies()));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
@@ -110,6 +113,7 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.start();
         try {
             upstreams.start();
+            state.bodies().start();
             // First, so that errors while loading certificates already show on the dashboard.
             if (admin.isPresent()) {
                 admin.get().start();
@@ -247,5 +251,6 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.closeAll();
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
+        state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.stages;
 
+import dev.gatehouse.config.BufferRequests;
 import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.HttpPolicy;
 import dev.gatehouse.config.Route;
@@ -44,7 +45,9 @@ public final class StageCompiler {
      */
     private static final List<Kind<?>> KINDS = List.of(
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
-            new Kind<>("hsts", Hsts.class, null, HstsStage::create));
+            new Kind<>("hsts", Hsts.class, null, HstsStage::create),
+            // Last, next to the action: a request other stages refuse is refused before its body is read.
+            new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
     private final StageServices services;
     /** Stages made so far, by the settings object they were made from: a key inherited from the site is one object. */

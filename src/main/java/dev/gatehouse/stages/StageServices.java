@@ -1,6 +1,7 @@
 package dev.gatehouse.stages;
 
 import dev.gatehouse.acme.Http01Tokens;
+import dev.gatehouse.config.Limits;
 
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -11,10 +12,14 @@ import java.util.function.IntSupplier;
  *
  * @param httpsPort the bound HTTPS port, or -1 while there is no HTTPS listener (read per request: it may change)
  * @param http01    the ACME HTTP-01 answers being published
+ * @param limits    the config's limits ({@code buffer_requests: true} buffers up to {@code limits.max_body})
+ * @param bodies    where {@code buffer_requests} keeps bodies that outgrow memory
  */
-public record StageServices(IntSupplier httpsPort, Http01Tokens http01) {
+public record StageServices(IntSupplier httpsPort, Http01Tokens http01, Limits limits, BodyBuffers bodies) {
     public StageServices {
         Objects.requireNonNull(httpsPort, "httpsPort");
         Objects.requireNonNull(http01, "http01");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(bodies, "bodies");
     }
 }

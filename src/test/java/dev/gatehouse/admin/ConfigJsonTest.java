@@ -39,6 +39,34 @@ class ConfigJsonTest {
     }
 
     @Test
+    void dnsSecretsAreRedactedToo() throws Exception {
+        GatehouseConfig config = ConfigLoader.parse("""
+                acme:
+                  challenge: dns-01
+                  dns:
+                    provider: rfc2136
+                    nameserver: 127.0.0.1:53
+                    tsig: { name: gatehouse-key, algorithm: hmac-sha256, secret: dHNpZy1zZWNyZXQtYnl0ZXM= }
+                sites:
+                  "*.example.com": { respond: 204 }
+                  app.example.net:
+                    tls:
+                      dns:
+                        provider: acme-dns
+                        api: https://auth.example.org
+                        account: { username: u1, password: acme-dns-password, subdomain: s1, fulldomain: s1.auth.example.org }
+                    respond: 204
+                """, Path.of("/etc/gatehouse/gatehouse.yaml"));
+
+        String json = Json.write(ConfigJson.of(config));
+
+        assertThat(json).doesNotContain("dHNpZy1zZWNyZXQtYnl0ZXM=", "acme-dns-password")
+                .contains("\"secret\":\"[redacted]\"", "\"password\":\"[redacted]\"", "\"name\":\"gatehouse-key\"")
+                .contains("\"challenge\":\"dns-01\"", "\"algorithm\":\"hmac-sha256\"", "\"type\":\"rfc2136\"",
+                        "\"type\":\"acme-dns\"", "\"username\":\"u1\"");
+    }
+
+    @Test
     void durationsReadLikeTheConfig() {
         assertThat(ConfigJson.duration(Duration.ofDays(365))).isEqualTo("365d");
         assertThat(ConfigJson.duration(Duration.ofHours(1))).isEqualTo("1h");

@@ -2,8 +2,11 @@ package dev.gatehouse.stages;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.config.HttpPolicy;
+import dev.gatehouse.config.Limits;
 import dev.gatehouse.routing.NotFoundHandler;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +17,7 @@ class BuiltInStagesTest {
     @Test
     void theAcmeChallengeIsAnsweredBeforeAnythingElse() {
         tokens.add("tok-123_abc", "tok-123_abc.thumbprint");
-        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens))
+        Stage refuseAll = HttpPolicyStage.create(HttpPolicy.HTTPS_ONLY, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(new AcmeChallengeStage(tokens), refuseAll)) {
@@ -34,7 +37,7 @@ class BuiltInStagesTest {
 
     @Test
     void theRedirectKeepsPathQueryAndAnIpv6Host() {
-        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens))
+        Stage redirect = HttpPolicyStage.create(HttpPolicy.REDIRECT, false, new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))))
                 .orElseThrow();
 
         try (StageHarness h = StageHarness.of(redirect)) {
@@ -51,7 +54,7 @@ class BuiltInStagesTest {
 
     @Test
     void allowAndHttpsRequestsGetNoPolicyStage() {
-        StageServices services = new StageServices(() -> 443, tokens);
+        StageServices services = new StageServices(() -> 443, tokens, Limits.DEFAULTS, new BodyBuffers(Path.of("unused")));
 
         assertThat(HttpPolicyStage.create(HttpPolicy.ALLOW, false, services)).isEmpty();
         assertThat(HttpPolicyStage.create(HttpPolicy.REDIRECT, true, services)).isEmpty();

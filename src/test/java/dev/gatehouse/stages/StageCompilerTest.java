@@ -4,6 +4,7 @@ import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.Limits;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Handler;
@@ -19,7 +20,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StageCompilerTest {
     private static final String OK = "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n";
     private final AtomicInteger httpsPort = new AtomicInteger(8443);
-    private final StageCompiler compiler = new StageCompiler(new StageServices(httpsPort::get, new Http01Tokens()));
+    private final StageCompiler compiler = new StageCompiler(new StageServices(httpsPort::get, new Http01Tokens(),
+            Limits.DEFAULTS, new BodyBuffers(Path.of("unused"))));
+
+    @Test
+    void bufferRequestsIsAStageOnlyWhereItIsOn() throws ConfigException {
+        Site site = site("""
+                a.test:
+                  http: allow
+                  buffer_requests: true
+                  routes:
+                    - { path: /stream/*, buffer_requests: false, respond: 204 }
+                    - { respond: 204 }
+                """);
+        Handler action = StageHarness.respond(204, "");
+
+        assertThat(compiler.route(site, site.routes().get(0), action).secure())
+                .as("turned off by the route: the action itself, no code added").isSameAs(action);
+        assertThat(compiler.route(site, site.routes().get(1), action).secure()).isNotSameAs(action);
+    }
 
     @Test
     void aRouteWithNothingToDoRunsItsActionDirectly() throws ConfigException {
