@@ -51,12 +51,12 @@ class WildcardWithoutDnsIT {
             assertThat(TlsProbe.get(gh.httpsPort(), "a.wild.test", trust, "a.wild.test", "/").body()).isEqualTo("wild");
 
             String error = log.await(l -> l.startsWith("ERROR") && l.contains("*.wild.test"), Duration.ofSeconds(10));
-            assertThat(error).contains("the stored certificate is served but cannot be renewed", "dns-01",
+            assertThat(error).contains("the stored certificate is served but cannot be renewed", "DNS-01",
                     "no DNS provider is configured", "acme.dns");
             CertificateStatus status = new CertificateInventory(gh.server().config(), storage)
                     .status("*.wild.test").orElseThrow();
             assertThat(status.source()).isEqualTo("certbot");
-            assertThat(status.lastError()).hasValueSatisfying(e -> assertThat(e).contains("dns-01", "acme.dns"));
+            assertThat(status.lastError()).hasValueSatisfying(e -> assertThat(e).contains("DNS-01", "acme.dns"));
             Thread.sleep(1000);
             assertThat(log.lines()).as("no order is placed for a name that cannot be validated")
                     .noneMatch(l -> l.contains("ACME order failed"));
