@@ -4,7 +4,7 @@ import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 
 import java.time.Instant;

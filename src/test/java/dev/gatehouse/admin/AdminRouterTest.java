@@ -5,10 +5,11 @@ import dev.gatehouse.config.CacheStorage;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -65,7 +66,7 @@ class AdminRouterTest {
 
         @Override
         public List<CertificateStatus> certificates() throws StorageException {
-            return new CertificateInventory(config, new FileStorage(config.storage())).statuses();
+            return new CertificateInventory(config, new CertificateStore(new FileStorage(config.storage()))).statuses();
         }
 
         @Override

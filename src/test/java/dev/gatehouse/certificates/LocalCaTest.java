@@ -1,9 +1,10 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class LocalCaTest {
     private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
 
     private LocalCa localCa() throws Exception {
-        FileStorage storage = new FileStorage(temp);
+        CertificateStore storage = new CertificateStore(new FileStorage(temp));
         storage.open();
         return LocalCa.loadOrCreate(storage, clock);
     }

@@ -1,11 +1,13 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -21,15 +23,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every site of a config (in file order), then every other name in storage (sorted), each with what storage (or the
- * user's files) says about its certificate. Reads files only, writes nothing: {@code gatehouse certs} uses it
+ * Every certificate of a config (in file order; a site with two key types has two, the second named like
+ * {@code app.example.com+rsa2048}), then every other name in storage (sorted), each with what storage (or the user's
+ * files) says about it. Reads files only, writes nothing: {@code gatehouse certs} uses it
  * without a running instance, the admin API on a running one. Blocking: never call it on an event loop.
  */
 public final class CertificateInventory {
     private final GatehouseConfig config;
-    private final FileStorage storage;
+    private final CertificateStore storage;
 
-    public CertificateInventory(GatehouseConfig config, FileStorage storage) {
+    public CertificateInventory(GatehouseConfig config, CertificateStore storage) {
         this.config = config;
         this.storage = storage;
     }
@@ -38,7 +41,9 @@ public final class CertificateInventory {
     public List<CertificateStatus> statuses() throws StorageException {
         Map<String, Optional<Site>> names = new LinkedHashMap<>();
         for (Site site : config.sites().values()) {
-            names.put(site.host().toLowerCase(Locale.ROOT), Optional.of(site));
+            for (ManagedCertificate certificate : ManagedCertificate.of(site)) {
+                names.put(certificate.id().toLowerCase(Locale.ROOT), Optional.of(site));
+            }
         }
         for (String stored : storage.certificateNames()) {
             names.putIfAbsent(stored, Optional.empty());

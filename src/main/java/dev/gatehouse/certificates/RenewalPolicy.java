@@ -1,4 +1,6 @@
-package dev.gatehouse.acme;
+package dev.gatehouse.certificates;
+
+import dev.gatehouse.acme.RenewalWindow;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.storage.CertifiedKey;
 import dev.gatehouse.storage.Pem;
@@ -40,6 +40,8 @@ public final class FileCertificate {
     private final Path cert;
     private final Path key;
     private volatile Stamp seen;
+    /** What the last poll saw, so that a change is read only once it has settled for one poll. */
+    private volatile Stamp polled;
 
     public FileCertificate(Path cert, Path key) {
         this.cert = Objects.requireNonNull(cert, "cert");
@@ -88,8 +90,9 @@ public final class FileCertificate {
     }
 
     /**
-     * Polls every {@code interval} on {@code scheduler}; when the files changed since the last {@link #load()} and
-     * the new pair is good, calls {@code onChange} (on the scheduler thread) with it.
+     * Polls every {@code interval} on {@code scheduler}; when the files changed since the last {@link #load()}, have
+     * stayed the same for one more poll, and the new pair is good, calls {@code onChange} (on the scheduler thread)
+     * with it.
      */
     public Watch watch(ScheduledExecutorService scheduler, Duration interval, Consumer<CertifiedKey> onChange) {
         Objects.requireNonNull(onChange, "onChange");
@@ -104,7 +107,12 @@ public final class FileCertificate {
 
     private void poll(Consumer<CertifiedKey> onChange) {
         try {
-            if (stamp().equals(seen)) {
+            Stamp now = stamp();
+            Stamp before = polled;
+            polled = now;
+            if (now.equals(seen) || !now.equals(before)) {
+                // Unchanged, or still changing: a copy or a deploy script writes the two files one after the other,
+                // and a pair read in between would be logged as broken although it is only half-written.
                 return;
             }
             CertifiedKey next;

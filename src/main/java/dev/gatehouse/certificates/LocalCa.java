@@ -1,7 +1,10 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
+import dev.gatehouse.config.KeyType;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.storage.StorageException;
 import io.netty.util.NetUtil;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A certificate authority of this installation, for names no public CA will certify ({@link #covers}). Its root
- * (ECDSA P-256, 10 years, "Gatehouse Local CA &lt;random&gt;") is made once, stored with {@link FileStorage}
+ * (ECDSA P-256, 10 years, "Gatehouse Local CA &lt;random&gt;") is made once, stored with {@link CertificateStore}
  * ({@code local-ca/root.pem}, {@code root.key} 0600) and reused on every start; browsers trust its leaves once the
  * root is installed ({@code gatehouse trust}, {@link SystemTrust}). Leaves are ECDSA P-256 and live 7 days, so
  * they are cheap to renew and worth little if copied.
@@ -76,12 +79,12 @@ public final class LocalCa {
      * The stored local CA, or a new one saved to {@code storage} (under the storage lock, so processes sharing the
      * directory agree on one root). Blocking.
      */
-    public static LocalCa loadOrCreate(FileStorage storage, Clock clock) throws StorageException, InterruptedException {
+    public static LocalCa loadOrCreate(CertificateStore storage, Clock clock) throws StorageException, InterruptedException {
         Optional<CertifiedKey> stored = storage.loadLocalCa();
         if (stored.isPresent()) {
             return new LocalCa(stored.get(), clock);
         }
-        try (FileStorage.Lock ignored = storage.lock(LOCK)) {
+        try (Storage.Lock ignored = storage.lock(LOCK)) {
             stored = storage.loadLocalCa(); // another process may have created it while we waited
             if (stored.isPresent()) {
                 return new LocalCa(stored.get(), clock);
@@ -89,7 +92,7 @@ public final class LocalCa {
             CertifiedKey root = createRoot(clock.instant());
             storage.saveLocalCa(root);
             log.info("tls local CA created name=\"{}\" dir={}", root.leaf().getSubjectX500Principal().getName(),
-                    storage.root().resolve("local-ca"));
+                    storage.describe() + "/local-ca");
             return new LocalCa(root, clock);
         }
     }
@@ -109,10 +112,15 @@ public final class LocalCa {
      * {@link #LEAF_LIFETIME}, with a fresh P-256 key. The chain is leaf, root. Blocking (key generation).
      */
     public CertifiedKey issue(List<String> names) {
+        return issue(names, KeyType.ECDSA_P256);
+    }
+
+    /** {@link #issue(List)} with a fresh key of {@code keyType} (the root stays ECDSA P-256 and signs it). */
+    public CertifiedKey issue(List<String> names, KeyType keyType) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("local CA: no names to certify (expected: at least one)");
         }
-        KeyPair leafKey = KeyPairs.ecP256();
+        KeyPair leafKey = KeyPairs.generate(keyType);
         Instant now = clock.instant();
         X509Certificate ca = root.leaf();
         List<GeneralName> sans = new ArrayList<>();

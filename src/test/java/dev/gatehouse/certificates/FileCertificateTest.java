@@ -1,9 +1,10 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.LogCapture;
@@ -35,7 +36,7 @@ class FileCertificateTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        FileStorage storage = new FileStorage(temp.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(temp.resolve("data")));
         storage.open();
         ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
         certFile = temp.resolve("fullchain.pem");
@@ -100,7 +101,7 @@ class FileCertificateTest {
         FileCertificate files = new FileCertificate(certFile, keyFile);
         AtomicReference<CertifiedKey> serving = new AtomicReference<>(files.load());
 
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              FileCertificate.Watch ignored = files.watch(scheduler, Duration.ofMillis(20), serving::set)) {
             CertifiedKey second = ca.issue(List.of("files.test"));
             write(second);

@@ -1,9 +1,10 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
-import dev.gatehouse.acme.RenewalPolicy;
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.storage.StorageLockedException;
@@ -64,12 +65,12 @@ public final class CertbotImport {
         }
     }
 
-    private final FileStorage storage;
+    private final CertificateStore storage;
     private final Clock clock;
     private final RenewalPolicy renewalPolicy = new RenewalPolicy();
     private final Random random = new Random();
 
-    public CertbotImport(FileStorage storage, Clock clock) {
+    public CertbotImport(CertificateStore storage, Clock clock) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -170,7 +171,7 @@ public final class CertbotImport {
     /** Stores {@code certificate} under {@code name}; the reason when it did not. */
     private Optional<String> store(String name, CertifiedKey certificate, CertificateMeta meta)
             throws InterruptedException {
-        try (FileStorage.Lock ignored = storage.lock(name, LOCK_WAIT)) {
+        try (Storage.Lock ignored = storage.lock(name, LOCK_WAIT)) {
             Optional<CertifiedKey> current;
             try {
                 current = storage.loadCertificate(name);

@@ -1,7 +1,9 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.acme.AccountKeys;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,9 +12,9 @@ import java.util.Optional;
 
 /** ACME account keys kept in storage, one per CA directory: created once, reused on every restart. */
 public final class StoredAccountKeys implements AccountKeys {
-    private final FileStorage storage;
+    private final CertificateStore storage;
 
-    public StoredAccountKeys(FileStorage storage) {
+    public StoredAccountKeys(CertificateStore storage) {
         this.storage = storage;
     }
 

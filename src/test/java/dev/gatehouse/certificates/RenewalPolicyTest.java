@@ -1,5 +1,6 @@
-package dev.gatehouse.acme;
+package dev.gatehouse.certificates;
 
+import dev.gatehouse.acme.RenewalWindow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.gatehouse.acme;
+package dev.gatehouse.certificates;
 
 import java.time.Duration;
 import java.time.Instant;

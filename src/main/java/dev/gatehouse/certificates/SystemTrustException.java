@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 /** Installing or removing the local CA root in the system trust store failed; the message says what to do. */
 public final class SystemTrustException extends Exception {

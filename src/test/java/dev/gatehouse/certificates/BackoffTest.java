@@ -1,4 +1,4 @@
-package dev.gatehouse.acme;
+package dev.gatehouse.certificates;
 
 import org.junit.jupiter.api.Test;
 

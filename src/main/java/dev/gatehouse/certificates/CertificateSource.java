@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;

@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

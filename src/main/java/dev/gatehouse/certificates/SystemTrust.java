@@ -1,4 +1,4 @@
-package dev.gatehouse.tls;
+package dev.gatehouse.certificates;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
