@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
@@ -55,17 +55,40 @@ final class ConfigReader {
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
-        return new GatehouseConfig(source, new ListenReader(values).read(section(map, "listen", ListenReader.KEYS)), email,
-                new SiteReader(values, validator, baseDir).read(map, root),
+        AcmeSettings acme = new AcmeReader(values, baseDir).read(map);
+        return new GatehouseConfig(source, new ListenReader(values).read(section(map, "listen", ListenReader.KEYS)),
+                email, new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
                 http2(section(map, "http2", HTTP2_KEYS)),
-                trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
+                trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin);
+                admin, notify(map), new CacheReader(values, baseDir).storage(map));
+    }
+
+    /** {@code notify: { webhook: URL }}. */
+    private Notify notify(YamlMap root) {
+        Optional<YamlMap> m = root.get("notify").flatMap(n -> YamlMap.fields(n, "notify", List.of("webhook"), problems));
+        if (m.isEmpty()) {
+            return Notify.NONE;
+        }
+        return new Notify(values.string(m.get(), "webhook").flatMap(url -> {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below like any other bad URL
+            }
+            problems.at(m.get().get("webhook").orElseThrow(), m.get().path("webhook"), "\"" + url
+                    + "\" is not an http(s) URL (expected: like https://hooks.example.com/gatehouse)");
+            return Optional.empty();
+        }));
     }
 
     AdminReader adminReader() {

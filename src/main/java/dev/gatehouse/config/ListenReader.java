@@ -9,7 +9,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads {@code listen: { http, https, address, h2c }}. */
 final class ListenReader {
-    static final List<String> KEYS = List.of("http", "https", "address", "h2c");
+    static final List<String> KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
+            "proxy_protocol_from");
 
     private final Values values;
     private final Problems problems;
@@ -36,7 +37,15 @@ final class ListenReader {
             problems.at(m.get("h2c").orElseThrow(), m.path("h2c"),
                     "h2c needs the plain http listener (expected: an http port, or no h2c)");
         }
-        return new Listen(addresses, http, https, h2c);
+        boolean proxyProtocol = m.get("proxy_protocol").flatMap(n -> values.bool(n, m.path("proxy_protocol")))
+                .orElse(false);
+        List<Cidr> proxyFrom = m.get("proxy_protocol_from").map(n -> values.cidrs(n, m.path("proxy_protocol_from")))
+                .orElse(List.of());
+        if (!proxyFrom.isEmpty() && !proxyProtocol) {
+            problems.at(m.get("proxy_protocol_from").orElseThrow(), m.path("proxy_protocol_from"),
+                    "proxy_protocol_from without proxy_protocol: true (expected: both, or neither)");
+        }
+        return new Listen(addresses, http, https, h2c, proxyProtocol, proxyFrom);
     }
 
     /**
