@@ -35,6 +35,7 @@ public final class GatehouseMetrics {
     private final PrometheusMeterRegistry registry;
     private final TlsHandshakes tls;
     private final UpstreamMeters upstreams;
+    private final CanaryMeters canaries;
     private final CertificateMeters certificates;
     private final Map<String, ConnectionCount> connections = new ConcurrentHashMap<>();
     private final Map<String, ClientTimeoutMeters> clientTimeouts = new ConcurrentHashMap<>();
@@ -55,6 +56,7 @@ public final class GatehouseMetrics {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.tls = new TlsHandshakes(registry);
         this.upstreams = new UpstreamMeters(registry);
+        this.canaries = new CanaryMeters(registry);
         this.certificates = new CertificateMeters(registry, Objects.requireNonNull(clock, "clock"));
         counter("gatehouse.acme.orders", "ACME orders started", m -> m.acmeOrders.getAsLong());
         counter("gatehouse.acme.order.failures", "ACME orders that failed", m -> m.acmeFailures.getAsLong());
@@ -132,6 +134,7 @@ public final class GatehouseMetrics {
      */
     public synchronized String scrape() {
         upstreams.sync(pools.get());
+        canaries.sync(pools.get());
         certificates.sync(expiries.get());
         return registry.scrape();
     }

@@ -137,12 +137,12 @@ public final class GatehouseServer implements AutoCloseable {
                 tls.get().load();
                 bind(Listeners.Kind.HTTPS, config.listen().https().getAsInt());
                 state.httpsPort(listeners.port(Listeners.Kind.HTTPS));
-                log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
+                log.info("listening for https on {}", listeners.describe(Listeners.Kind.HTTPS));
             }
             OptionalInt http = config.listen().http();
             if (http.isPresent()) {
                 bind(Listeners.Kind.HTTP, http.getAsInt());
-                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort(),
+                log.info("listening for http on {} (transport {})", listeners.describe(Listeners.Kind.HTTP),
                         transport.name());
             }
             tls.ifPresent(TlsRuntime::start);
@@ -154,7 +154,7 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private void bind(Listeners.Kind kind, int port) throws InterruptedException {
-        listeners.put(kind, listeners.bind(config.listen().address(), port, initializer(kind)));
+        listeners.put(kind, listeners.bind(kind, config.listen().addresses(), port, initializer(kind)));
     }
 
     /**
