@@ -10,7 +10,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * The config keys that configure request stages, each with its reader and the places it may be written: the one
  * table a new stage's key is added to. A key written at a site applies to all of its routes; the same key written at
- * a route replaces the site's for that route (see {@code stages.StageCompiler}).
+ * a route replaces the site's for that route, or merges with it where the key says so (header rules; see
+ * {@code stages.StageCompiler}).
  */
 final class StageKeys {
 
@@ -37,7 +38,9 @@ final class StageKeys {
     static final List<Key> ALL = List.of(
             new Key("http", Level.SITE_AND_ROUTE, HttpPolicy::read),
             new Key("hsts", Level.SITE, Hsts::read),
-            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
+            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read),
+            new Key("request_headers", Level.SITE_AND_ROUTE, HeaderRules::readRequest),
+            new Key("response_headers", Level.SITE_AND_ROUTE, HeaderRules::readResponse));
 
     private StageKeys() {
     }

@@ -49,6 +49,18 @@ final class Values {
         return map.get(key).flatMap(n -> string(n, map.path(key)));
     }
 
+    /** A string with placeholders ({@link Template}); an unknown placeholder is reported at its own column. */
+    Optional<Template> template(Node node, String path) {
+        return string(node, path).flatMap(text -> {
+            try {
+                return Optional.of(Template.parse(text));
+            } catch (Template.Invalid e) {
+                problems.atOffset(node, e.offset, path, e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
     /** A whole number in {@code min..max}. */
     Optional<Integer> integer(Node node, String path, int min, int max) {
         return integer(node, path, min, max, null);

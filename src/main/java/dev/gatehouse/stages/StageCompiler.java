@@ -1,6 +1,7 @@
 package dev.gatehouse.stages;
 
 import dev.gatehouse.config.BufferRequests;
+import dev.gatehouse.config.HeaderRules;
 import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.HttpPolicy;
 import dev.gatehouse.config.Route;
@@ -15,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Compiles the chain of each route when a config loads: the listener's own stages, then one stage per stage key that
@@ -32,10 +34,31 @@ public final class StageCompiler {
         Optional<Stage> create(C config, boolean secure, StageServices services);
     }
 
-    /** A stage key: its config name and settings type, its default (null for none), and its factory. */
-    private record Kind<C extends StageConfig>(String key, Class<C> type, C defaultConfig, Factory<C> factory) {
+    /**
+     * A stage key: its config name and settings type, its default (null for none), how a route's setting combines
+     * with its site's (null: it replaces it), and its factory.
+     */
+    private record Kind<C extends StageConfig>(String key, Class<C> type, C defaultConfig, BinaryOperator<C> merge,
+                                               Factory<C> factory) {
+        Kind(String key, Class<C> type, C defaultConfig, Factory<C> factory) {
+            this(key, type, defaultConfig, null, factory);
+        }
+
         Optional<Stage> create(StageConfig config, boolean secure, StageServices services) {
             return factory.create(type.cast(config), secure, services);
+        }
+
+        /** The setting a route runs with: its own, its site's, both merged, or the default; null for none. */
+        StageConfig effective(Map<String, StageConfig> site, Map<String, StageConfig> route) {
+            StageConfig fromSite = site.getOrDefault(key, defaultConfig);
+            StageConfig fromRoute = route.get(key);
+            if (fromRoute == null) {
+                return fromSite;
+            }
+            if (fromSite == null || merge == null) {
+                return fromRoute;
+            }
+            return merge.apply(type.cast(fromSite), type.cast(fromRoute));
         }
     }
 
@@ -44,8 +67,14 @@ public final class StageCompiler {
      * stage adds its line here and its key in {@code config.StageKeys}.
      */
     private static final List<Kind<?>> KINDS = List.of(
+            // First: their response filters see every answer, those of the stages after them included (403s,
+            // redirects, 404s), and as the last filters they see the final response.
+            new Kind<>("response_headers", HeaderRules.class, null, (site, route) -> route.under(site),
+                    ResponseHeadersStage::create),
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
             new Kind<>("hsts", Hsts.class, null, HstsStage::create),
+            new Kind<>("request_headers", HeaderRules.class, null, (site, route) -> route.under(site),
+                    RequestHeadersStage::create),
             // Last, next to the action: a request other stages refuse is refused before its body is read.
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
@@ -79,7 +108,7 @@ public final class StageCompiler {
                             boolean secure) {
         List<Stage> stages = listenerStages(secure);
         for (Kind<?> kind : KINDS) {
-            StageConfig config = route.getOrDefault(kind.key(), site.getOrDefault(kind.key(), kind.defaultConfig()));
+            StageConfig config = kind.effective(site, route);
             if (config != null) {
                 (secure ? secureStages : plainStages).computeIfAbsent(config, c -> kind.create(c, secure, services))
                         .ifPresent(stages::add);
