@@ -3,7 +3,6 @@ package dev.gatehouse.routing;
 import dev.gatehouse.config.Template;
 import dev.gatehouse.http.Exchange;
 import io.netty.util.AsciiString;
-import io.netty.util.NetUtil;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ public final class Expansion {
     }
 
     private static String clientIp(Exchange exchange) {
-        return NetUtil.toAddressString(exchange.remote().getAddress());
+        return exchange.clientIp();
     }
 
     private static void appendHeader(StringBuilder out, Exchange exchange, String name) {
