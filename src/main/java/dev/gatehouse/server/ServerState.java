@@ -19,10 +19,17 @@ final class ServerState {
     private final Http01Tokens http01 = new Http01Tokens();
 
     private final GatehouseMetrics metrics;
+    private final ClientErrors clientErrors;
 
     ServerState(GatehouseMetrics metrics) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
+        this.clientErrors = new ClientErrors();
+    }
+
+    /** The last handler of client connections: what no other handler took (one for every connection). */
+    ClientErrors clientErrors() {
+        return clientErrors;
     }
 
     /** The server's meters: connections by listener and protocol, handshakes, and what the routing records. */
