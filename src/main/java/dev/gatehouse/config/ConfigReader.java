@@ -24,8 +24,8 @@ final class ConfigReader {
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
     private static final List<String> TIMEOUT_KEYS =
-            List.of("connect", "upstream_header", "idle", "client_header", "websocket", "shutdown");
-    private static final List<String> LIMIT_KEYS = List.of("max_body", "max_uri", "max_headers");
+            List.of("connect", "upstream_header", "idle", "client_header", "client_body", "websocket", "shutdown");
+    private static final List<String> LIMIT_KEYS = List.of("max_body", "max_uri", "max_headers", "max_connections");
     private static final List<String> ACCESS_LOG_KEYS = List.of("format", "file");
     private static final List<String> ACCESS_LOG_FORMATS = List.of("common", "json");
 
@@ -130,7 +130,8 @@ final class ConfigReader {
         Timeouts d = Timeouts.DEFAULTS;
         return new Timeouts(timeout(m, "connect", d.connect()), timeout(m, "upstream_header", d.upstreamHeader()),
                 timeout(m, "idle", d.idle()), timeout(m, "client_header", d.clientHeader()),
-                timeout(m, "websocket", d.websocket()), timeout(m, "shutdown", d.shutdown()));
+                timeout(m, "websocket", d.websocket()), timeout(m, "shutdown", d.shutdown()),
+                timeout(m, "client_body", d.clientBody()));
     }
 
     /** Zero would fail every request at once, so only {@code shutdown} (stop without waiting) may be 0. */
@@ -149,7 +150,9 @@ final class ConfigReader {
         long maxBody = size(m, "max_body", Long.MAX_VALUE).orElse(d.maxBody());
         int maxUri = size(m, "max_uri", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxUri());
         int maxHeaders = size(m, "max_headers", Integer.MAX_VALUE).map(Long::intValue).orElse(d.maxHeaders());
-        return new Limits(maxBody, maxUri, maxHeaders);
+        int maxConnections = m.get("max_connections").flatMap(n -> values.integer(n, m.path("max_connections"), 1,
+                10_000_000)).orElse(d.maxConnections());
+        return new Limits(maxBody, maxUri, maxHeaders, maxConnections);
     }
 
     private Http2 http2(YamlMap m) {

@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param clientHeader    a client's whole request head must arrive within this (default 10s); exceeded: 408
  * @param websocket       idle time of a tunnelled WebSocket/upgrade in both directions (default 1h)
  * @param shutdown        grace period for in-flight requests on SIGTERM (default 30s)
+ * @param clientBody      the longest pause between two reads of a request body (default 60s, as nginx's
+ *                        {@code client_body_timeout}); exceeded: 408 and close, the upstream request aborted
  */
 public record Timeouts(Duration connect, Duration upstreamHeader, Duration idle, Duration clientHeader,
-                       Duration websocket, Duration shutdown) {
+                       Duration websocket, Duration shutdown, Duration clientBody) {
     public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(30));
+            Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(60));
 }

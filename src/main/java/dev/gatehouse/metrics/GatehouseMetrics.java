@@ -38,6 +38,8 @@ public final class GatehouseMetrics {
     private final UpstreamMeters upstreams;
     private final CertificateMeters certificates;
     private final Map<String, ConnectionCount> connections = new ConcurrentHashMap<>();
+    private final Map<String, ClientTimeoutMeters> clientTimeouts = new ConcurrentHashMap<>();
+    private final Map<String, RefusedConnections> refused = new ConcurrentHashMap<>();
     private volatile Supplier<? extends Collection<UpstreamPool>> pools = List::of;
     private volatile Supplier<Map<String, Instant>> expiries = Map::of;
     private volatile LongSupplier acmeOrders = () -> 0;
@@ -87,6 +89,16 @@ public final class GatehouseMetrics {
     public ConnectionCount openConnections(String listener, String protocol) {
         return connections.computeIfAbsent(listener + '\0' + protocol,
                 k -> new ConnectionCount(registry, listener, protocol));
+    }
+
+    /** Connections of one listener cut by a client timeout (slow head or body, or silent); one handle per listener. */
+    public ClientTimeoutMeters clientTimeoutMeters(String listener) {
+        return clientTimeouts.computeIfAbsent(listener, l -> new ClientTimeoutMeters(registry, l));
+    }
+
+    /** Connections of one listener refused because {@code limits.max_connections} were open. */
+    public RefusedConnections refusedConnections(String listener) {
+        return refused.computeIfAbsent(listener, l -> new RefusedConnections(registry, l));
     }
 
     /** Handshake counters of the HTTPS listeners. */

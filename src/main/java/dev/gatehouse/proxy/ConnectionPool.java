@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetSocketAddress;
@@ -88,7 +87,7 @@ public final class ConnectionPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
-                                .addLast("http-codec", new HttpClientCodec())
+                                .addLast("http-codec", new UpstreamHttpCodec())
                                 // Reader idle only (no per-write listener); an upload in progress is watched on the client side.
                                 .addLast("upstream", new UpstreamHandler(idleMillis));
                     }

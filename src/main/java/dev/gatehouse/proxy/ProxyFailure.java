@@ -36,6 +36,9 @@ record ProxyFailure(HttpResponseStatus status, String cause, String message) {
     static final ProxyFailure CLOSED = new ProxyFailure(HttpResponseStatus.BAD_GATEWAY, "upstream-closed",
             "502 Bad Gateway: the upstream closed the connection before answering");
 
+    /** The response broke HTTP's rules ({@link InvalidResponseException}): never relayed, never retried. */
+    static final ProxyFailure INVALID_RESPONSE = new ProxyFailure(HttpResponseStatus.BAD_GATEWAY,
+            "upstream-protocol", "502 Bad Gateway: the upstream sent an invalid response");
     static final ProxyFailure STREAM_REFUSED = new ProxyFailure(HttpResponseStatus.BAD_GATEWAY, "stream-refused",
             "502 Bad Gateway: the upstream refused the request stream");
     static final ProxyFailure GRPC_DEADLINE = new ProxyFailure(HttpResponseStatus.GATEWAY_TIMEOUT, "grpc-deadline",
@@ -72,8 +75,7 @@ record ProxyFailure(HttpResponseStatus status, String cause, String message) {
             return new ProxyFailure(HttpResponseStatus.BAD_GATEWAY, "upstream-reset",
                     "502 Bad Gateway: the connection to the upstream was reset");
         }
-        return new ProxyFailure(HttpResponseStatus.BAD_GATEWAY, "upstream-protocol",
-                "502 Bad Gateway: the upstream sent an invalid response");
+        return INVALID_RESPONSE;
     }
 
     /**

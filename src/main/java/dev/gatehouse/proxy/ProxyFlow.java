@@ -314,6 +314,12 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
             ReferenceCountUtil.release(msg);
             return;
         }
+        Throwable invalid = invalidity(msg);
+        if (invalid != null) {
+            ReferenceCountUtil.release(msg);
+            upstreamBroken(ProxyFailure.INVALID_RESPONSE, invalid);
+            return;
+        }
         if (msg instanceof FullHttpResponse whole) {
             wholeResponse(whole);
             return;
@@ -324,6 +330,23 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         if (msg instanceof HttpContent content) {
             responseContent(content);
         }
+    }
+
+    /**
+     * Why a piece of the response is not to be relayed, or null: the HTTP/1.1 codec marks what broke its rules; a
+     * status outside 100..599 (RFC 9110 §15) is refused here for HTTP/2 upstreams too.
+     */
+    private static Throwable invalidity(HttpObject msg) {
+        if (msg.decoderResult().isFailure()) {
+            return msg.decoderResult().cause();
+        }
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            if (code < 100 || code > 599) {
+                return new InvalidResponseException("invalid status code \"" + code + "\" (expected: 100 to 599)");
+            }
+        }
+        return null;
     }
 
     /**
@@ -484,6 +507,11 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         if (ch != null) {
             ch.pipeline().get(UpstreamHandler.class).detach();
             ch.close();
+        }
+        if (failure == ProxyFailure.INVALID_RESPONSE) {
+            lease.failed(failure.cause());
+            fail(failure, cause); // the upstream did answer, wrongly: trying again would only hide it (as nginx)
+            return;
         }
         // A kept-alive connection the upstream had just closed, or an HTTP/2 stream it refused: the request was not
         // processed; send it once more.

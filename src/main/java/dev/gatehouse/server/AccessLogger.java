@@ -8,6 +8,7 @@ import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,6 +38,43 @@ final class AccessLogger {
         log.info(config.format() == AccessLog.Format.JSON ? json(ex, micros) : common(ex, micros));
     }
 
+    /**
+     * A connection cut before its request head was complete ({@code timeouts.client_header}): there is no request
+     * to show, so the line has {@code "-"} for it, the status given, the peer, and {@code read=} the head's bytes
+     * that did arrive (as nginx logs such a 408 with {@code "-"}).
+     */
+    void logCutHead(InetSocketAddress remote, int status, long bytesOut, long bytesRead, long micros, String cause) {
+        if (!config.enabled() || !log.isInfoEnabled()) {
+            return;
+        }
+        String peer = NetUtil.toAddressString(remote.getAddress());
+        if (config.format() == AccessLog.Format.JSON) {
+            StringBuilder sb = new StringBuilder(300).append('{');
+            field(sb, "time", Instant.now().toString()).append(',');
+            field(sb, "remote", peer).append(',');
+            field(sb, "method", "-").append(',');
+            field(sb, "uri", "-").append(',');
+            field(sb, "protocol", "-").append(',');
+            sb.append("\"status\":").append(status).append(',');
+            sb.append("\"bytes\":").append(bytesOut).append(',');
+            sb.append("\"bytes_read\":").append(bytesRead).append(',');
+            sb.append("\"duration_ms\":").append(micros / 1000.0).append(',');
+            field(sb, "cause", cause);
+            log.info(sb.append('}').toString());
+            return;
+        }
+        StringBuilder sb = new StringBuilder(160);
+        sb.append(peer).append(" - - [").append(CLF_TIME.format(Instant.now())).append("] \"-\" ")
+                .append(status).append(' ').append(bytesOut).append(" \"-\" \"-\"");
+        rt(sb, micros).append(" site=- upstream=- target=- id=- cause=").append(cause).append(" read=").append(bytesRead);
+        log.info(sb.toString());
+    }
+
+    private static StringBuilder rt(StringBuilder sb, long micros) {
+        return sb.append(" rt=").append(micros / 1000).append('.')
+                .append(String.format(Locale.ROOT, "%03d", micros % 1000));
+    }
+
     private static String common(Exchange ex, long micros) {
         var req = ex.request();
         StringBuilder sb = new StringBuilder(200);
@@ -46,9 +84,8 @@ final class AccessLogger {
                 .append(protocol(ex)).append("\" ")
                 .append(ex.status()).append(' ').append(ex.bytesOut())
                 .append(" \"").append(printable(header(ex, HttpHeaderNames.REFERER))).append("\" \"")
-                .append(printable(header(ex, HttpHeaderNames.USER_AGENT))).append('"')
-                .append(" rt=").append(micros / 1000).append('.').append(String.format(Locale.ROOT, "%03d", micros % 1000))
-                .append(" site=").append(ex.site())
+                .append(printable(header(ex, HttpHeaderNames.USER_AGENT))).append('"');
+        rt(sb, micros).append(" site=").append(ex.site())
                 .append(" upstream=").append(ex.upstream())
                 .append(" target=").append(ex.target())
                 .append(" id=").append(ex.requestId());

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -15,7 +16,8 @@ import java.time.Duration;
  * The client connection's clocks, on one re-armable deadline (no timer per request, no listener per write):
  * <ul>
  *   <li>a new connection, or a kept-alive one that started a request, has {@code client_header} to finish the head,
- *       else it gets 408 and is closed, so that slow clients (slowloris) cannot hold connections;</li>
+ *       else it gets 408 and is closed, so that slow clients (slowloris) cannot hold connections; the 408 gets an
+ *       access-log line and is counted, and so is a new connection closed for sending nothing at all;</li>
  *   <li>a kept-alive connection with nothing sent is closed silently after the idle timeout;</li>
  *   <li>while a request is being served, a client that sends nothing for the idle timeout gets a reader-idle event,
  *       which the exchange's handler judges (a client that stops taking the response stops sending too).</li>
@@ -23,21 +25,31 @@ import java.time.Duration;
  * Sits before the codec and sees raw bytes.
  */
 final class ClientTimeouts extends ChannelInboundHandlerAdapter {
+    /** The body's length in {@link #REQUEST_TIMEOUT}, for the access log. */
+    private static final int REQUEST_TIMEOUT_BODY = 53;
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
             + "408 Request Timeout: the request head took too long.\n").getBytes(StandardCharsets.US_ASCII);
 
     private final long headMillis;
     private final long idleMillis;
+    private final ServerState state;
+    private final String listener;
     private ChannelHandlerContext ctx;
     private boolean awaitingHead = true;
     private boolean bytesSeen;
     private long heads;
+    /** Bytes of the head being awaited, and since when: for the 408's access-log line. */
+    private long headBytes;
+    private long headStartNanos;
     private Deadline deadline;
 
-    ClientTimeouts(Duration head, Duration idle) {
+    /** @param listener the listener's label ({@code http}, {@code https}) for the metrics */
+    ClientTimeouts(Duration head, Duration idle, ServerState state, String listener) {
         this.headMillis = head.toMillis();
         this.idleMillis = idle.toMillis();
+        this.state = state;
+        this.listener = listener;
     }
 
     @Override
@@ -48,6 +60,7 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        headStartNanos = System.nanoTime();
         deadline.arm(headMillis);
         ctx.fireChannelActive();
     }
@@ -57,6 +70,10 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         boolean firstBytes = awaitingHead && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable();
         if (firstBytes) {
             bytesSeen = true;
+            headStartNanos = System.nanoTime();
+        }
+        if (awaitingHead && msg instanceof ByteBuf buf) {
+            headBytes += buf.readableBytes();
         }
         long headsBefore = heads;
         if (!awaitingHead) {
@@ -81,6 +98,7 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     void awaitNextHead() {
         awaitingHead = true;
         bytesSeen = false;
+        headBytes = 0;
         deadline.arm(idleMillis);
     }
 
@@ -105,8 +123,14 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             return;
         }
         if (bytesSeen) {
+            state.metrics().clientTimeoutMeters(listener).head();
+            state.routing().accessLog().logCutHead((InetSocketAddress) ctx.channel().remoteAddress(), 408,
+                    REQUEST_TIMEOUT_BODY, headBytes, (System.nanoTime() - headStartNanos) / 1000, "head-timeout");
             ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
         } else {
+            if (heads == 0) { // a new connection that never sent a byte; a kept-alive one's idle end is routine
+                state.metrics().clientTimeoutMeters(listener).silent();
+            }
             ctx.close();
         }
     }

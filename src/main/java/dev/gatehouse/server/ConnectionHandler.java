@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.Deadline;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.metrics.RouteMeters;
@@ -42,6 +43,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     private boolean finishedWhileStarting;
     private boolean draining;
     private long bodyBytes;
+    /** {@code timeouts.client_body}: armed while Gatehouse waits for body bytes it asked for; made on first use. */
+    private Deadline bodyDeadline;
+    private long bodyTimeoutMillis;
 
     ConnectionHandler(ServerState state, boolean secure, ClientTimeouts timeouts, ServerHttpCodec codec) {
         this.state = state;
@@ -93,6 +97,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         routing = state.routing();
         requestComplete = false;
         bodyBytes = 0;
+        bodyTimeoutMillis = routing.config().timeouts().clientBody().toMillis();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining && !state.isDraining();
         starting = true;
         try {
@@ -111,6 +116,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     }
 
     private void body(HttpContent content) {
+        if (bodyDeadline != null) {
+            bodyDeadline.disarm(); // the client sent: the next wait starts with the next read asked for
+        }
         if (exchange == null) {
             content.release();
             return;
@@ -132,8 +140,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         }
     }
 
-    /** The body broke a rule mid-stream: answer if the response has not started, else cut the connection. */
+    /**
+     * The body paused for longer than {@code timeouts.client_body}: 408 when the response has not started, else a
+     * close; the flow lets go of its upstream either way.
+     */
+    private void bodyTimedOut() {
+        if (exchange == null || requestComplete || !ctx.channel().isActive()) {
+            return;
+        }
+        state.metrics().clientTimeoutMeters(dispatch.secure() ? "https" : "http").body();
+        badBody(HttpResponseStatus.REQUEST_TIMEOUT,
+                "408 Request Timeout: the request body paused for longer than timeouts.client_body", "body-timeout");
+    }
+
     private void badBody(HttpResponseStatus status, String message) {
+        badBody(status, message, "bad-body");
+    }
+
+    /** The body broke a rule mid-stream: answer if the response has not started, else cut the connection. */
+    private void badBody(HttpResponseStatus status, String message, String cause) {
         requestComplete = true;
         Exchange ex = exchange;
         RequestFlow current = flow; // answering can end the exchange and clear the fields
@@ -144,7 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
         // Before the flow gives up: aborting may finish the exchange, and then this connection would carry on
         // without an answer (or with the exchange gone).
         ex.closeAfterResponse();
-        ex.cause("bad-body");
+        ex.cause(cause);
         boolean answer = ex.status() == 0 && ctx.channel().isActive();
         if (answer) {
             ex.respondText(status, message);
@@ -167,6 +192,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
     @Override
     public void readRequestBody() {
         if (!requestComplete) {
+            if (bodyDeadline == null) {
+                bodyDeadline = new Deadline(ctx.executor(), this::bodyTimedOut);
+            }
+            bodyDeadline.arm(bodyTimeoutMillis);
             ctx.read();
         }
     }
@@ -200,7 +229,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             return;
         }
         if (!requestComplete) {
-            ctx.read(); // read the rest of the body and drop it, then go on
+            readRequestBody(); // read the rest of the body and drop it, then go on
             return;
         }
         exchange = null;
@@ -252,6 +281,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (bodyDeadline != null) {
+            bodyDeadline.cancel();
+        }
         releasePipelined();
         if (flow != null && exchange != null && !exchange.isFinished()) {
             exchange.status(exchange.status() == 0 ? 499 : exchange.status());

@@ -20,18 +20,26 @@ import java.util.Optional;
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerState state;
     private final Optional<CertificateRegistry> tls;
+    private final String listener;
 
     /** @param tls the certificates for an HTTPS listener; empty for plain HTTP */
     HttpInitializer(ServerState state, Optional<CertificateRegistry> tls) {
         this.state = state;
         this.tls = tls;
+        this.listener = tls.isPresent() ? "https" : "http";
+        // The listener's series exist from the start (at 0), not from the first event.
+        state.metrics().clientTimeoutMeters(listener);
+        state.metrics().refusedConnections(listener);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         Routing routing = state.routing();
+        if (!state.connectionLimit().admit(ch, routing.config().limits().maxConnections(), listener)) {
+            return;
+        }
         Timeouts timeouts = routing.config().timeouts();
-        ClientTimeouts clientTimeouts = new ClientTimeouts(timeouts.clientHeader(), timeouts.idle());
+        ClientTimeouts clientTimeouts = new ClientTimeouts(timeouts.clientHeader(), timeouts.idle(), state, listener);
         // The TLS handler picks the certificate from the ClientHello, then becomes the SslHandler; a client that
         // never finishes its handshake is closed by the client timeouts, which run from the connection's start.
         tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler())

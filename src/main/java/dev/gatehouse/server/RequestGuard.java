@@ -39,6 +39,10 @@ final class RequestGuard {
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             return refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.0 and HTTP/1.1 are supported");
         }
+        Optional<Refusal> coding = transferCoding(request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING));
+        if (coding.isPresent()) {
+            return coding;
+        }
         if (request.uri().length() > limits.maxUri()) {
             return refuse(HttpResponseStatus.REQUEST_URI_TOO_LONG, "the request URI is longer than " + limits.maxUri() + " bytes");
         }
@@ -60,6 +64,19 @@ final class RequestGuard {
             return refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + limits.maxBody() + " bytes");
         }
         return Optional.empty();
+    }
+
+    /**
+     * RFC 9112 §6.1: chunked is the only transfer coding Gatehouse implements; a request with another one
+     * ({@code gzip, chunked}) gets 501, as nginx answers. (The decoder already refused, with 400, codings that do not
+     * end in chunked: such a body has no length, RFC 9112 §6.3.)
+     */
+    private static Optional<Refusal> transferCoding(List<String> fields) {
+        if (fields.isEmpty() || fields.size() == 1 && fields.get(0).strip().equalsIgnoreCase("chunked")) {
+            return Optional.empty();
+        }
+        return refuse(HttpResponseStatus.NOT_IMPLEMENTED, "the transfer coding \""
+                + sanitize(String.join(", ", fields)) + "\" is not supported (expected: chunked)");
     }
 
     private static Refusal decoderFailure(Throwable cause) {

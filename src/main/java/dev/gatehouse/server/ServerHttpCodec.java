@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.FoldScanner;
 import dev.gatehouse.http.RequestIds;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -152,69 +153,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                 return true;
             }
             return super.isContentAlwaysEmpty(msg);
-        }
-    }
-
-    /**
-     * Finds obs-fold (RFC 9112 section 5.2): a header line that starts with a space or tab. Netty would join it to
-     * the previous header's value, so a folded {@code Transfer-Encoding} could hide from Gatehouse and not from an
-     * upstream; such a request is refused instead. Sees each byte of a request head once, before the decoder does;
-     * the body is not scanned.
-     */
-    static final class FoldScanner {
-        private enum State { BEFORE_REQUEST_LINE, IN_LINE, LINE_START, BLANK_LINE_CR, HEAD_DONE }
-
-        private State state = State.BEFORE_REQUEST_LINE;
-        /** Bytes after the buffer's reader index that were scanned already. */
-        private int scanned;
-
-        boolean foundIn(ByteBuf buffer) {
-            int end = buffer.writerIndex();
-            int i = buffer.readerIndex() + scanned;
-            while (i < end && state != State.HEAD_DONE) {
-                if (state == State.IN_LINE) {
-                    // Jump to the line's end: the search is vectorized, a byte-by-byte walk is not.
-                    int lf = buffer.indexOf(i, end, (byte) '\n');
-                    if (lf < 0) {
-                        i = end;
-                        break;
-                    }
-                    i = lf + 1;
-                    state = State.LINE_START;
-                    continue;
-                }
-                char c = (char) (buffer.getByte(i) & 0xff);
-                switch (state) {
-                    case BEFORE_REQUEST_LINE -> {
-                        // Netty skips control characters and whitespace before the request line.
-                        if (!Character.isISOControl(c) && !Character.isWhitespace(c)) {
-                            state = State.IN_LINE;
-                        }
-                    }
-                    case LINE_START -> {
-                        if (c == ' ' || c == '\t') {
-                            return true;
-                        }
-                        state = c == '\r' ? State.BLANK_LINE_CR : c == '\n' ? State.HEAD_DONE : State.IN_LINE;
-                    }
-                    case BLANK_LINE_CR -> state = c == '\n' ? State.HEAD_DONE : State.IN_LINE;
-                    default -> throw new IllegalStateException(state.name());
-                }
-                i++;
-            }
-            scanned = i - buffer.readerIndex();
-            return false;
-        }
-
-        /** The decoder took {@code bytes} from the front of the buffer. */
-        void consumed(int bytes) {
-            scanned = Math.max(0, scanned - bytes);
-        }
-
-        /** The request ended (its last content was decoded): the next bytes are a new head. */
-        void nextMessage() {
-            state = State.BEFORE_REQUEST_LINE;
-            scanned = 0;
         }
     }
 }

@@ -21,15 +21,23 @@ final class ServerState {
     private final GatehouseMetrics metrics;
     private final ClientErrors clientErrors;
 
+    private final ConnectionLimit connectionLimit;
+
     ServerState(GatehouseMetrics metrics) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
         this.clientErrors = new ClientErrors();
+        this.connectionLimit = new ConnectionLimit(metrics);
     }
 
     /** The last handler of client connections: what no other handler took (one for every connection). */
     ClientErrors clientErrors() {
         return clientErrors;
+    }
+
+    /** {@code limits.max_connections} over every client listener. */
+    ConnectionLimit connectionLimit() {
+        return connectionLimit;
     }
 
     /** The server's meters: connections by listener and protocol, handshakes, and what the routing records. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.Deadline;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.metrics.RouteMeters;
 import dev.gatehouse.http.RequestFlow;
@@ -45,6 +46,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
     private boolean finishedWhileStarting;
     private long bodyBytes;
     private boolean tunnel;
+    /** {@code timeouts.client_body}: armed while the stream waits for body bytes it asked for; made on first use. */
+    private Deadline bodyDeadline;
 
     StreamHandler(ServerState state, RequestDispatch dispatch, Http2ConnectionWatch watch,
                   Http2ResponseHeaders responseHeaders) {
@@ -129,6 +132,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
     }
 
     private void body(HttpContent content) {
+        if (bodyDeadline != null) {
+            bodyDeadline.disarm();
+        }
         if (exchange == null) {
             content.release();
             return;
@@ -146,8 +152,22 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
         flow.content(content);
     }
 
-    /** The body broke a rule mid-stream: answer if the response has not started, else reset the stream. */
+    /** The body paused for longer than {@code timeouts.client_body}: as on HTTP/1.1, 408 or a reset stream. */
+    private void bodyTimedOut() {
+        if (exchange == null || requestComplete || !ctx.channel().isActive()) {
+            return;
+        }
+        state.metrics().clientTimeoutMeters(dispatch.secure() ? "https" : "http").body();
+        badBody(HttpResponseStatus.REQUEST_TIMEOUT,
+                "408 Request Timeout: the request body paused for longer than timeouts.client_body", "body-timeout");
+    }
+
     private void badBody(HttpResponseStatus status, String message) {
+        badBody(status, message, "bad-body");
+    }
+
+    /** The body broke a rule mid-stream: answer if the response has not started, else reset the stream. */
+    private void badBody(HttpResponseStatus status, String message, String cause) {
         requestComplete = true;
         Exchange ex = exchange;
         RequestFlow current = flow;
@@ -155,7 +175,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
             ctx.close();
             return;
         }
-        ex.cause("bad-body");
+        ex.cause(cause);
         boolean answer = ex.status() == 0 && ctx.channel().isActive();
         if (answer) {
             ex.respondText(status, message);
@@ -178,6 +198,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
     @Override
     public void readRequestBody() {
         if (!requestComplete) {
+            if (bodyDeadline == null) {
+                bodyDeadline = new Deadline(ctx.executor(), this::bodyTimedOut);
+            }
+            bodyDeadline.arm(routing.config().timeouts().clientBody().toMillis());
             ctx.read();
         }
     }
@@ -253,6 +277,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (bodyDeadline != null) {
+            bodyDeadline.cancel();
+        }
         watch.streamClosed(this);
         if (flow != null && !exchange.isFinished()) {
             exchange.status(exchange.status() == 0 ? 499 : exchange.status());

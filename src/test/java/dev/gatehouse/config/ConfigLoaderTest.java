@@ -75,8 +75,9 @@ class ConfigLoaderTest {
                 listen: { http: 8080, https: off, address: 127.0.0.1 }
                 default_site: Example.com
                 trusted_proxies: [10.0.0.0/8, "::1"]
-                timeouts: { connect: 500ms, upstream_header: 2m, idle: 1h, client_header: 10s, websocket: 1d, shutdown: 0s }
-                limits: { max_body: 0, max_uri: 4kb, max_headers: 1mb }
+                timeouts: { connect: 500ms, upstream_header: 2m, idle: 1h, client_header: 10s, websocket: 1d, shutdown: 0s,
+                            client_body: 30s }
+                limits: { max_body: 0, max_uri: 4kb, max_headers: 1mb, max_connections: 2000 }
                 access_log: { format: json, file: logs/access.log }
                 acme: { directory: "https://acme.example/dir", trust: ca.pem }
                 storage: ./data
@@ -115,8 +116,8 @@ class ConfigLoaderTest {
         assertThat(config.defaultSite()).contains("example.com");
         assertThat(config.trustedProxies()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1"));
         assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofMillis(500), Duration.ofMinutes(2),
-                Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofDays(1), Duration.ZERO));
-        assertThat(config.limits()).isEqualTo(new Limits(0, 4096, 1 << 20));
+                Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofDays(1), Duration.ZERO, Duration.ofSeconds(30)));
+        assertThat(config.limits()).isEqualTo(new Limits(0, 4096, 1 << 20, 2000));
         assertThat(config.accessLog()).isEqualTo(new AccessLog(true, AccessLog.Format.JSON,
                 Optional.of(Path.of("/etc/gatehouse/logs/access.log"))));
         assertThat(action(config, "example.com")).isEqualTo(new Action.Files(Path.of("/etc/www"), "home.html"));
@@ -190,8 +191,11 @@ class ConfigLoaderTest {
         assertThat(config.listen()).isEqualTo(new Listen("0.0.0.0", OptionalInt.of(80), OptionalInt.of(8443)));
         assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(1), Timeouts.DEFAULTS.upstreamHeader(),
                 Timeouts.DEFAULTS.idle(), Timeouts.DEFAULTS.clientHeader(), Timeouts.DEFAULTS.websocket(),
-                Timeouts.DEFAULTS.shutdown()));
-        assertThat(config.limits()).isEqualTo(new Limits(Limits.DEFAULTS.maxBody(), 2048, Limits.DEFAULTS.maxHeaders()));
+                Timeouts.DEFAULTS.shutdown(), Duration.ofSeconds(60)));
+        assertThat(config.limits()).isEqualTo(new Limits(Limits.DEFAULTS.maxBody(), 2048, Limits.DEFAULTS.maxHeaders(),
+                Limits.defaultMaxConnections()));
+        assertThat(Limits.defaultMaxConnections()).as("at most 10,000, at most half the descriptor limit")
+                .isBetween(1, 10_000);
         assertThat(config.accessLog().enabled()).isFalse();
     }
 
@@ -515,6 +519,27 @@ class ConfigLoaderTest {
                         + "(expected: redirect, https-only, allow)"));
         assertThat(errors.get(2).hint()).contains("did you mean \"json\"?");
         assertThat(errors.get(8).hint()).contains("did you mean \"https-only\"?");
+    }
+
+    @Test
+    void clientBodyAndMaxConnectionsErrorsHaveTheirPositions() {
+        List<ConfigError> errors = errors("""
+                timeouts: { client_body: 0s }
+                limits: { max_connections: 0 }
+                sites:
+                  example.com: { respond: 204 }
+                """);
+        assertThat(errors).extracting(ConfigError::line, ConfigError::column, ConfigError::message).containsExactly(
+                tuple(1, 26, "timeouts.client_body: 0 is too short (expected: more than 0, like 10s)"),
+                tuple(2, 28, "limits.max_connections: 0 is out of range (expected: 1..10000000)"));
+        assertThat(errors("""
+                timeouts: { client_body: soon }
+                limits: { max_connections: many }
+                sites:
+                  example.com: { respond: 204 }
+                """)).extracting(ConfigError::line, ConfigError::message).containsExactly(
+                tuple(1, "timeouts.client_body: \"soon\" is not a duration (" + Durations.EXPECTED + ")"),
+                tuple(2, "limits.max_connections: \"many\" is not a whole number (expected: 1..10000000)"));
     }
 
     @Test

@@ -131,7 +131,15 @@ class BadInputIT {
                 new Case("Transfer-Encoding that does not end in chunked",
                         "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: gzip\r\n\r\nabc", 400),
                 new Case("Transfer-Encoding: chunked, identity",
-                        "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400));
+                        "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400),
+                // RFC 9112 §6.1: a transfer coding the server does not implement (only chunked is) gets 501.
+                new Case("Transfer-Encoding: gzip, chunked",
+                        "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+                new Case("Transfer-Encoding: identity, chunked",
+                        "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n", 501),
+                new Case("Transfer-Encoding: gzip and chunked on two lines",
+                        "POST / HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "5\r\nhello\r\n0\r\n\r\n", 501));
     }
 
     static Stream<Arguments> refused() {

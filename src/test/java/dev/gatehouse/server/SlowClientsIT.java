@@ -1,5 +1,6 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.metrics.Scrape;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.RawClient;
 import dev.gatehouse.testing.TestGatehouse;
@@ -62,12 +63,19 @@ class SlowClientsIT {
         }
     }
 
+    private double timeouts(String reason) {
+        return Scrape.parse(gatehouse.server().metrics().scrape())
+                .value("gatehouse_client_timeouts_total", "listener", "http", "reason", reason);
+    }
+
     @Test
     void aStalledPartialHeadGets408AndIsClosed() throws Exception {
+        double before = timeouts("head");
+        String partial = "GET / HTTP/1.1\r\nHost: slow.test\r\n";
         try (Socket socket = RawClient.connect(gatehouse.port());
              LogCapture access = LogCapture.of("gatehouse.access")) {
             long start = System.nanoTime();
-            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: slow.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
 
             RawClient.Reply reply = RawClient.readToEof(socket, start, Duration.ofSeconds(5));
 
@@ -78,6 +86,10 @@ class SlowClientsIT {
             assertThat(reply.response().bodyText()).startsWith("408 Request Timeout");
             assertThat(access.await(line -> line.contains("\" 400 "), Duration.ofMillis(300)))
                     .as("a 400 logged for the head cut short by the 408").isNull();
+            String line = access.await(l -> l.contains("\"-\" 408 "), Duration.ofSeconds(2));
+            assertThat(line).as("the 408 in the access log, with the peer and the bytes read").isNotNull()
+                    .startsWith("INFO 127.0.0.1 - - [").contains("cause=head-timeout", "read=" + partial.length());
+            assertThat(timeouts("head")).isEqualTo(before + 1);
         }
     }
 
@@ -113,12 +125,14 @@ class SlowClientsIT {
 
     @Test
     void aConnectionThatSendsNothingIsClosedSilently() throws IOException {
+        double before = timeouts("silent");
         try (Socket socket = RawClient.connect(gatehouse.port())) {
             RawClient.Reply reply = RawClient.readToEof(socket, System.nanoTime(), Duration.ofSeconds(5));
 
             assertThat(reply.closed()).isTrue();
             assertThat(reply.elapsed()).isLessThan(Duration.ofSeconds(3));
             assertThat(reply.bytes()).isEmpty();
+            assertThat(timeouts("silent")).as("counted as a silent connection").isEqualTo(before + 1);
         }
     }
 
