@@ -54,7 +54,9 @@ final class ConfigReader {
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
-        return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
+        Listen listen = listen(section(map, "listen", LISTEN_KEYS));
+        admin.ifPresent(a -> checkAdminPort(map, listen, a));
+        return new GatehouseConfig(source, listen, email,
                 new SiteReader(values, validator, baseDir).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
@@ -65,6 +67,24 @@ final class ConfigReader {
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
                 admin);
+    }
+
+    /** The admin listener may not take a port a client listener binds on an overlapping address. */
+    private void checkAdminPort(YamlMap root, Listen listen, Admin admin) {
+        if (admin.port() == 0 || !BindAddresses.overlap(admin.host(), listen.address())) {
+            return;
+        }
+        String clash = listen.https().isPresent() && listen.https().getAsInt() == admin.port() ? "https"
+                : listen.http().isPresent() && listen.http().getAsInt() == admin.port() ? "http" : null;
+        if (clash == null) {
+            return;
+        }
+        // The admin section was read (and its problems reported) already: a second look must not report them again.
+        Node node = root.get("admin").flatMap(n -> YamlMap.fields(n, "admin", AdminReader.ADMIN_KEYS,
+                new Problems(source))).flatMap(a -> a.get("listen")).orElseThrow();
+        problems.at(node, "admin.listen", "port " + admin.port() + " is also listen." + clash + "'s port on "
+                + listen.address() + (listen.address().equals(admin.host()) ? "" : ", which includes " + admin.host())
+                + " (expected: a port of its own, like 2019)");
     }
 
     AdminReader adminReader() {
@@ -87,12 +107,10 @@ final class ConfigReader {
 
     private Listen listen(YamlMap m) {
         String address = values.string(m, "address").filter(a -> {
-            if (a.matches("[A-Za-z0-9._:-]+")) {
-                return true;
-            }
-            problems.at(m.get("address").orElseThrow(), m.path("address"),
-                    "\"" + a + "\" is not an address to bind (expected: like 0.0.0.0, :: or 127.0.0.1)");
-            return false;
+            Optional<String> problem = BindAddresses.problem(a);
+            problem.ifPresent(why -> problems.at(m.get("address").orElseThrow(), m.path("address"),
+                    "\"" + a + "\" " + why + " (" + BindAddresses.EXPECTED + ")"));
+            return problem.isEmpty();
         }).orElse(Listen.DEFAULT_ADDRESS);
         OptionalInt http = port(m, "http", Listen.DEFAULT_HTTP);
         OptionalInt https = port(m, "https", Listen.DEFAULT_HTTPS);

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -45,25 +46,38 @@ final class Listeners {
         workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
     }
 
-    /** Binds a socket without putting it in place yet; throws when the address cannot be bound. */
-    Channel bind(String address, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
+    /**
+     * Binds a socket without putting it in place yet: it accepts no connection before {@link #put} (clients that
+     * come meanwhile wait in the backlog). Throws when the address cannot be bound, naming the listener.
+     */
+    Channel bind(Kind kind, String address, int port, ChannelInitializer<SocketChannel> initializer)
+            throws ListenerBindException, InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
-        return b.bind(new InetSocketAddress(address, port)).sync().channel();
+        ChannelFuture bound = b.bind(new InetSocketAddress(address, port)).await();
+        if (!bound.isSuccess()) {
+            throw new ListenerBindException("listen." + kind.label, address, port, bound.cause());
+        }
+        return bound.channel();
     }
 
-    /** Puts {@code listener} in place of {@code kind}'s and closes the one it replaces (its connections stay). */
+    /**
+     * Puts {@code listener} in place of {@code kind}'s, which closes (its connections stay), and starts accepting
+     * on it.
+     */
     synchronized void put(Kind kind, Channel listener) {
         Channel old = bound.put(kind, listener);
         if (old != null && old != listener) {
             old.close().awaitUninterruptibly();
         }
+        listener.config().setAutoRead(true);
     }
 
     /** Closes {@code kind}'s listener (a reload turned it off). */

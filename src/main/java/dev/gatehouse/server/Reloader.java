@@ -217,14 +217,13 @@ final class Reloader implements AutoCloseable {
 
     private Channel bind(Listeners.Kind kind, String address, OptionalInt port) throws BindFailure {
         try {
-            return listeners.bind(address, port.getAsInt(), initializers.apply(kind));
+            return listeners.bind(kind, address, port.getAsInt(), initializers.apply(kind));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BindFailure("listen." + kind.label + ": interrupted while binding " + address + ":"
                     + port.getAsInt());
-        } catch (Exception e) { // Netty rethrows the socket's checked exception from sync()
-            throw new BindFailure("listen." + kind.label + ": cannot bind " + address + ":" + port.getAsInt() + ": "
-                    + e.getMessage() + " (the running listener keeps serving)");
+        } catch (ListenerBindException e) {
+            throw new BindFailure(e.getMessage() + " (the running listener keeps serving)");
         }
     }
 
