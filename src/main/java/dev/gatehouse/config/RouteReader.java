@@ -1,9 +1,11 @@
 package dev.gatehouse.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -17,16 +19,19 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class RouteReader {
     private static final List<String> ROUTE_KEYS = Stream.concat(
             Stream.of("path", "method", "methods", "headers", "query", "source"),
-            ActionReader.ACTION_KEYS.stream()).toList();
+            Stream.concat(ActionReader.ACTION_KEYS.stream(), StageKeys.names(StageKeys.Level.SITE_AND_ROUTE).stream()))
+            .toList();
 
     private final Values values;
     private final Problems problems;
     private final ActionReader actions;
+    private final StageKeys.Reading stageReading;
 
-    RouteReader(Values values, ActionReader actions) {
+    RouteReader(Values values, ActionReader actions, Path baseDir) {
         this.values = values;
         this.problems = values.problems();
         this.actions = actions;
+        this.stageReading = new StageKeys.Reading(values, baseDir);
     }
 
     List<Route> read(Node node, String path) {
@@ -52,7 +57,8 @@ final class RouteReader {
                 valueMatches(m, "headers", "header", h -> h.toLowerCase(Locale.ROOT)),
                 valueMatches(m, "query", "query parameter", UnaryOperator.identity()),
                 m.get("source").map(n -> values.cidrs(n, m.path("source"))).orElse(List.of()));
-        return actions.single(m, node, "").map(action -> new Route(match, action));
+        Map<String, StageConfig> stages = StageKeys.read(m, StageKeys.Level.SITE_AND_ROUTE, stageReading);
+        return actions.single(m, node, "").map(action -> new Route(match, action, stages));
     }
 
     private Optional<String> path(YamlMap m) {

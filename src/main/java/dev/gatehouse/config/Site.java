@@ -1,6 +1,7 @@
 package dev.gatehouse.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -8,17 +9,28 @@ import java.util.Optional;
  * holds one route that matches everything.
  *
  * @param host   exact host name, or a wildcard {@code *.example.com} matching exactly one label
- * @param http   what plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT})
- * @param hsts   Strict-Transport-Security, when asked for
  * @param tls    where the site's certificate comes from (default {@link SiteTls.Auto})
  * @param routes routes in file order; the first that matches wins
+ * @param stages the site's stage keys ({@link StageKeys}: {@code http}, {@code hsts}, ...) by key; they apply to
+ *               every route, each route may replace a key with its own
  */
-public record Site(String host, HttpPolicy http, Optional<Hsts> hsts, SiteTls tls, List<Route> routes) {
+public record Site(String host, SiteTls tls, List<Route> routes, Map<String, StageConfig> stages) {
     public Site {
         routes = List.copyOf(routes);
+        stages = Map.copyOf(stages);
     }
 
     public boolean isWildcard() {
         return host.startsWith("*.");
+    }
+
+    /** What plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT}). */
+    public HttpPolicy http() {
+        return stages.get("http") instanceof HttpPolicy p ? p : HttpPolicy.REDIRECT;
+    }
+
+    /** Strict-Transport-Security, when asked for. */
+    public Optional<Hsts> hsts() {
+        return stages.get("hsts") instanceof Hsts h ? Optional.of(h) : Optional.empty();
     }
 }

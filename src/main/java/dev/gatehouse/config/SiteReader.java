@@ -2,8 +2,6 @@ package dev.gatehouse.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,12 +15,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Reads {@code sites:}: host names, HTTP policy, HSTS, and either one action or a list of routes. */
 final class SiteReader {
     private static final List<String> SITE_KEYS = Stream.concat(ActionReader.ACTION_KEYS.stream(),
-            Stream.of("routes", "http", "hsts", "tls")).toList();
+            Stream.concat(Stream.of("routes", "tls"), StageKeys.names(StageKeys.Level.SITE).stream())).toList();
     private static final List<String> TLS_KEYS = List.of("cert", "key");
     private static final List<String> TLS_MODES = List.of("internal", "acme");
-    private static final List<String> HSTS_KEYS = List.of("max_age", "include_subdomains", "preload");
-    private static final List<String> POLICIES =
-            Arrays.stream(HttpPolicy.values()).map(HttpPolicy::configName).toList();
     /** DNS labels (RFC 1123), optionally after {@code *.}: a wildcard covers exactly one leftmost label. */
     private static final Pattern HOST =
             Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -38,7 +33,7 @@ final class SiteReader {
         this.values = values;
         this.problems = values.problems();
         this.actions = new ActionReader(values, validator, baseDir);
-        this.routes = new RouteReader(values, actions);
+        this.routes = new RouteReader(values, actions, baseDir);
     }
 
     /** Sites keyed by lower-cased host, in file order. */
@@ -70,29 +65,13 @@ final class SiteReader {
     private Site site(String host, YamlMap.Entry entry, String path) {
         Optional<YamlMap> map = YamlMap.fields(entry.value(), path, SITE_KEYS, problems);
         if (map.isEmpty()) {
-            return new Site(host, HttpPolicy.REDIRECT, Optional.empty(), new SiteTls.Auto(), List.of());
+            return new Site(host, new SiteTls.Auto(), List.of(), Map.of());
         }
         YamlMap m = map.get();
-        HttpPolicy http = values.string(m, "http").flatMap(p -> policy(m, p)).orElse(HttpPolicy.REDIRECT);
-        Optional<Hsts> hsts = m.get("hsts").flatMap(n -> hsts(n, m.path("hsts")));
         SiteTls tls = m.get("tls").map(n -> tls(n, m.path("tls"))).orElse(new SiteTls.Auto());
-        return new Site(host, http, hsts, tls, routes(m, entry.keyNode()));
-    }
-
-    /** {@code hsts: 365d} or {@code hsts: { max_age: 365d, include_subdomains: true, preload: true }}. */
-    private Optional<Hsts> hsts(Node node, String path) {
-        if (!(node instanceof MappingNode)) {
-            return values.duration(node, path).map(d -> new Hsts(d, false, false));
-        }
-        return YamlMap.fields(node, path, HSTS_KEYS, problems).flatMap(h -> {
-            Optional<Duration> maxAge = h.get("max_age").flatMap(n -> values.duration(n, h.path("max_age")));
-            if (maxAge.isEmpty() && !h.has("max_age")) {
-                problems.at(node, path, "no max_age (expected: like max_age: 365d)");
-            }
-            boolean subdomains = flag(h, "include_subdomains");
-            boolean preload = flag(h, "preload");
-            return maxAge.map(d -> new Hsts(d, subdomains, preload));
-        });
+        Map<String, StageConfig> stages = StageKeys.read(m, StageKeys.Level.SITE,
+                new StageKeys.Reading(values, baseDir));
+        return new Site(host, tls, routes(m, entry.keyNode()), stages);
     }
 
     /** {@code tls: internal | acme} or {@code tls: { cert: FILE, key: FILE }} (paths relative to the config). */
@@ -142,22 +121,6 @@ final class SiteReader {
         if (problem != null) {
             problems.at(m.get(key).orElseThrow(), m.path(key), problem + " (expected: " + expected + ")");
         }
-    }
-
-    private boolean flag(YamlMap m, String key) {
-        return m.get(key).flatMap(n -> values.bool(n, m.path(key))).orElse(false);
-    }
-
-    private Optional<HttpPolicy> policy(YamlMap m, String text) {
-        for (HttpPolicy p : HttpPolicy.values()) {
-            if (p.configName().equals(text)) {
-                return Optional.of(p);
-            }
-        }
-        problems.at(m.get("http").orElseThrow(), m.path("http"), "unknown policy \"" + text + "\" (expected: "
-                + String.join(", ", POLICIES) + ")", KeyHints.closest(text, POLICIES)
-                .map(c -> "did you mean \"" + c + "\"?").orElse(null));
-        return Optional.empty();
     }
 
     /** A site holds either one action (one route matching everything) or {@code routes:}, never both. */

@@ -52,6 +52,9 @@ public final class Exchange {
     private String upstream = "-";
     private String target = "-";
     private String cause = "";
+    private Runnable bodySource;
+    private Runnable onFinish;
+    private ResponseFilterHandler.Chain filters;
 
     public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, boolean secure,
                     String host, String site, long startNanos, String requestId, boolean keepAlive, Owner owner) {
@@ -116,8 +119,33 @@ public final class Exchange {
         keepAlive = false;
     }
 
+    /** The handler wants the next piece of the request body: from the client, or from {@link #serveBodyReads}. */
     public void readRequestBody() {
-        owner.readRequestBody();
+        if (bodySource != null) {
+            bodySource.run();
+        } else {
+            owner.readRequestBody();
+        }
+    }
+
+    /**
+     * Runs {@code action} once when the exchange finishes, before its connection hears of it: for a stage that holds
+     * something for the request (a buffered body's temp file) and must let go however the exchange ends.
+     */
+    public void whenFinished(Runnable action) {
+        Runnable before = onFinish;
+        onFinish = before == null ? action : () -> {
+            before.run();
+            action.run();
+        };
+    }
+
+    /**
+     * From now on the handler's {@link #readRequestBody} calls go to {@code source} instead of the client connection:
+     * for a stage that has read the whole body itself (buffer_requests) and hands it on piece by piece.
+     */
+    public void serveBodyReads(Runnable source) {
+        bodySource = source;
     }
 
     /** Hands the client connection over to a raw byte relay after a 101 has been written. */
@@ -133,8 +161,26 @@ public final class Exchange {
     public void finish() {
         if (!finished) {
             finished = true;
+            if (onFinish != null) {
+                onFinish.run();
+            }
+            if (filters != null) {
+                filters.end();
+            }
             owner.finished(this);
         }
+    }
+
+    /**
+     * Passes this exchange's response through {@code filter} on its way to the client, whoever writes it (see
+     * {@link ResponseFilter}). Called by a stage before it passes the request on or answers it; filters added later
+     * see the response first (the innermost stage's filter is nearest to the action).
+     */
+    public void filterResponse(ResponseFilter filter) {
+        if (filters == null) {
+            filters = ResponseFilterHandler.attach(this, ctx);
+        }
+        filters.add(filter);
     }
 
     /**

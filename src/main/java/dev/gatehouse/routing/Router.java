@@ -1,6 +1,5 @@
 package dev.gatehouse.routing;
 
-import dev.gatehouse.config.Action;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
@@ -12,32 +11,38 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Picks the site for a host and the first matching route within it. Built once per config; immutable and safe to
- * share across event loops. {@code T} is what a route resolves to (the server's request handler).
+ * share across event loops. {@code T} is what a route resolves to (the server's compiled chains).
  */
 public final class Router<T> {
+
+    /** Makes what each route, and each site's "no route matched", resolves to; called once per config. */
+    public interface Compiler<T> {
+        T route(Site site, Route route);
+
+        T noRoute(Site site);
+    }
 
     /** A routing decision. */
     public record Match<T>(Site site, Route route, T handler) {
     }
 
-    /** A site with its compiled routes. */
-    private record SiteRoutes<T>(Site site, List<CompiledRoute<T>> routes) {
+    /** A site with its compiled routes, and what it does when none matches. */
+    private record SiteRoutes<T>(Site site, List<CompiledRoute<T>> routes, T noRoute) {
     }
 
     private final Map<String, SiteRoutes<T>> exact = new HashMap<>();
     private final Map<String, SiteRoutes<T>> wildcard = new HashMap<>();
     private final Optional<SiteRoutes<T>> fallback;
 
-    private Router(GatehouseConfig config, Function<Action, T> handlers) {
+    private Router(GatehouseConfig config, Compiler<T> compiler) {
         for (Site site : config.sites().values()) {
             List<CompiledRoute<T>> routes = site.routes().stream()
-                    .map(r -> new CompiledRoute<>(r, handlers.apply(r.action())))
+                    .map(r -> new CompiledRoute<>(r, compiler.route(site, r)))
                     .toList();
-            SiteRoutes<T> compiled = new SiteRoutes<>(site, routes);
+            SiteRoutes<T> compiled = new SiteRoutes<>(site, routes, compiler.noRoute(site));
             String host = site.host().toLowerCase(Locale.ROOT);
             if (site.isWildcard()) {
                 wildcard.put(host.substring(2), compiled);
@@ -49,14 +54,19 @@ public final class Router<T> {
                 wildcard.get(h.toLowerCase(Locale.ROOT).replaceFirst("^\\*\\.", ""))));
     }
 
-    /** Builds the router, creating each route's handler once with {@code handlers}. */
-    public static <T> Router<T> build(GatehouseConfig config, Function<Action, T> handlers) {
-        return new Router<>(config, handlers);
+    /** Builds the router, compiling each route once with {@code compiler}. */
+    public static <T> Router<T> build(GatehouseConfig config, Compiler<T> compiler) {
+        return new Router<>(config, compiler);
     }
 
     /** The site serving this host: exact name, else a one-label wildcard, else the default site. */
     public Optional<Site> site(String host) {
         return siteFor(host).map(SiteRoutes::site);
+    }
+
+    /** What the site serving this host does when none of its routes matches; empty when no site serves it. */
+    public Optional<T> noRoute(String host) {
+        return siteFor(host).map(SiteRoutes::noRoute);
     }
 
     /**

@@ -15,6 +15,10 @@ final class BodyRules {
     record Broken(HttpResponseStatus status, String message) {
     }
 
+    /** {@code timeouts.client_body}: the body paused for longer between two reads. */
+    static final Broken STALLED = new Broken(HttpResponseStatus.REQUEST_TIMEOUT,
+            "408 Request Timeout: the request body paused for longer than timeouts.client_body");
+
     private BodyRules() {
     }
 

@@ -49,7 +49,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
 
     ConnectionHandler(ServerState state, boolean secure, ClientTimeouts timeouts, ServerHttpCodec codec) {
         this.state = state;
-        this.dispatch = new RequestDispatch(state, secure);
+        this.dispatch = new RequestDispatch(secure);
         this.timeouts = timeouts;
         this.codec = codec;
     }
@@ -149,8 +149,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ex
             return;
         }
         state.metrics().clientTimeoutMeters(dispatch.secure() ? "https" : "http").body();
-        badBody(HttpResponseStatus.REQUEST_TIMEOUT,
-                "408 Request Timeout: the request body paused for longer than timeouts.client_body", "body-timeout");
+        badBody(BodyRules.STALLED.status(), BodyRules.STALLED.message(), "body-timeout");
     }
 
     private void badBody(HttpResponseStatus status, String message) {

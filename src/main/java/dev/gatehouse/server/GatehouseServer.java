@@ -3,10 +3,16 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
-import dev.gatehouse.http.Handler;
+import dev.gatehouse.config.Route;
+import dev.gatehouse.config.Site;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
+import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.Chains;
+import dev.gatehouse.stages.StageCompiler;
+import dev.gatehouse.stages.BodyBuffers;
+import dev.gatehouse.stages.StageServices;
 import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -47,7 +53,8 @@ public final class GatehouseServer implements AutoCloseable {
         this.metrics = new GatehouseMetrics();
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
-        this.state = new ServerState(metrics);
+        // Not moved by a reload: storage needs a restart (see Reloader).
+        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
@@ -78,9 +85,22 @@ public final class GatehouseServer implements AutoCloseable {
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
                                    ServerState state) {
         Handlers handlers = new Handlers(config, connections, upstreams);
-        Router<Handler> router = Router.build(config, handlers::create);
-        return new Routing(config, router, new RequestGuard(config.limits()), new HttpPolicyGate(state::httpsPort),
-                new AccessLogger(config.accessLog()), state.metrics().requestMeters(config.sites().values()));
+        StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
+                config.limits(), state.bodies()));
+        Router<Chains> router = Router.build(config, new Router.Compiler<>() {
+            @Override
+            public Chains route(Site site, Route route) {
+                return stages.route(site, route, handlers.create(route.action()));
+            }
+
+            @Override
+            public Chains noRoute(Site site) {
+                return stages.noRoute(site, NotFoundHandler.NO_ROUTE);
+            }
+        });
+        return new Routing(config, router, stages.unknownHost(NotFoundHandler.UNKNOWN_HOST),
+                new RequestGuard(config.limits()), new AccessLogger(config.accessLog()),
+                state.metrics().requestMeters(config.sites().values()));
     }
 
     /**
@@ -107,6 +127,7 @@ public final class GatehouseServer implements AutoCloseable {
                 startAdmin(admin.get());
             }
             upstreams.start();
+            state.bodies().start();
             if (https.isPresent()) {
                 tls.orElseThrow().load();
                 listeners.put(Listeners.Kind.HTTPS, https.get());
@@ -249,5 +270,6 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.closeAll();
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
+        state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
     }
 }

@@ -28,7 +28,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * connection: [tls] → h2-watch (idle, drain) → h2-codec (frames, flow control, limits) → h2-streams (multiplexer)
  *             → h2-errors ({@link ClientErrors})
  * stream:     h2-connect (RFC 8441 WebSocket, {@link ExtendedConnect}) → h2-http (frames ⇄ HttpObjects)
- *             → h2-connect-http → h2-headers (Date, HSTS) → router ({@link StreamHandler})
+ *             → h2-connect-http → h2-headers (Date, request id) → router ({@link StreamHandler})
  * </pre>
  */
 final class Http2Pipeline {
@@ -51,7 +51,7 @@ final class Http2Pipeline {
         }
         state.metrics().openConnections(secure ? "https" : "http", "h2").track(ch);
         Http2ConnectionWatch watch = new Http2ConnectionWatch(config.timeouts().idle());
-        RequestDispatch dispatch = new RequestDispatch(state, secure);
+        RequestDispatch dispatch = new RequestDispatch(secure);
         Http2FrameCodec codec = codec(config, state.metrics().http2Errors().frameMeter());
         // Many streams answer within one event-loop turn, each flushing; one write to the socket (and one TLS
         // record run) carries them all.

@@ -7,26 +7,17 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.AsciiString;
 
 /**
- * What {@link ServerHttpCodec}'s encoder adds on HTTP/1.1, for a response on an HTTP/2 stream: a Date, the site's
- * HSTS, the request id, and no connection-specific header (RFC 9113 §8.2.2; Netty's conversion drops them too, this makes it
+ * What {@link ServerHttpCodec}'s encoder adds on HTTP/1.1, for a response on an HTTP/2 stream: a Date, the request
+ * id, and no connection-specific header (RFC 9113 §8.2.2; Netty's conversion drops them too, this makes it
  * independent of that).
  */
 final class Http2ResponseHeaders extends ChannelOutboundHandlerAdapter implements ResponseStamps {
-    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
-    private CharSequence hsts;
     private String requestId;
-
-    /** Strict-Transport-Security for this stream's final response, or null for none. */
-    @Override
-    public void hsts(CharSequence value) {
-        hsts = value;
-    }
 
     @Override
     public void requestId(String id) {
@@ -39,9 +30,6 @@ final class Http2ResponseHeaders extends ChannelOutboundHandlerAdapter implement
             HttpHeaders headers = response.headers();
             if (!headers.contains(HttpHeaderNames.DATE)) {
                 headers.set(HttpHeaderNames.DATE, HttpDate.now());
-            }
-            if (hsts != null && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-                headers.set(STRICT_TRANSPORT_SECURITY, hsts);
             }
             if (requestId != null) {
                 headers.set(RequestIds.HEADER, requestId);

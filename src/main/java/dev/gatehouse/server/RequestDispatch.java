@@ -1,34 +1,26 @@
 package dev.gatehouse.server;
 
-import dev.gatehouse.acme.Http01Tokens;
-import dev.gatehouse.config.Hsts;
-import dev.gatehouse.config.Site;
 import dev.gatehouse.http.Exchange;
-import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.http.RequestIds;
 import dev.gatehouse.metrics.RouteMeters;
-import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
-import io.netty.buffer.Unpooled;
+import dev.gatehouse.stages.Chains;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The start of every exchange, whatever carries it (an HTTP/1.1 connection or an HTTP/2 stream): the guard's
- * checks, the ACME HTTP-01 answer, routing by host, the site's plain-HTTP policy and HSTS, then the route's handler.
- * One request path for every protocol: what differs per protocol stays in the connection or stream handler.
+ * checks, routing by host and path, then the chain compiled for what matched (the route's, the site's "no route", or
+ * the unknown host's): its stages (the ACME HTTP-01 answer, the plain-HTTP policy, HSTS, ...) and its action. Every
+ * answer but a malformed request's takes that one road, for every protocol: what differs per protocol stays in the
+ * connection or stream handler.
  */
 final class RequestDispatch {
 
@@ -36,11 +28,9 @@ final class RequestDispatch {
     record Started(Exchange exchange, RequestFlow flow, RouteMeters meters) {
     }
 
-    private final ServerState state;
     private final boolean secure;
 
-    RequestDispatch(ServerState state, boolean secure) {
-        this.state = state;
+    RequestDispatch(boolean secure) {
         this.secure = secure;
     }
 
@@ -49,17 +39,17 @@ final class RequestDispatch {
     }
 
     /**
-     * Checks, routes and begins one request. The handler may finish the exchange before this returns (a small
+     * Checks, routes and begins one request. The chain may finish the exchange before this returns (a small
      * answer written at once): the owner's {@code finished} is then called from inside.
      *
-     * @param stamps receives this exchange's request id and Strict-Transport-Security value (null for none)
+     * @param stamps receives this exchange's request id
      */
     Started start(ChannelHandlerContext ctx, HttpRequest request, Routing routing, boolean keepAlive,
                   Exchange.Owner owner, ResponseStamps stamps) {
         String host = hostOf(request);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
-        Optional<Router.Match<Handler>> match = refusal.isPresent() ? Optional.empty()
+        Optional<Router.Match<Chains>> match = refusal.isPresent() ? Optional.empty()
                 : routing.router().route(host, request, remote.getAddress());
         String site = match.map(m -> m.site().host()).orElse("-");
         RouteMeters meters = match.isPresent() ? routing.meters().route(match.get().route())
@@ -68,73 +58,21 @@ final class RequestDispatch {
         stamps.requestId(requestId);
         Exchange exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), requestId,
                 keepAlive, owner);
-        stamps.hsts(null); // the previous exchange's site may have had HSTS; this one's answer may not be a site's
-        RequestFlow flow;
         if (refusal.isPresent()) {
             exchange.closeAfterResponse();
             exchange.cause("bad-request");
-            flow = RequestFlow.DISCARD_BODY;
             exchange.respondText(refusal.get().status(), refusal.get().status().code() + " "
                     + refusal.get().status().reasonPhrase() + ": " + refusal.get().reason());
-        } else if (!secure && answeredAcmeChallenge(request, exchange)) {
-            flow = RequestFlow.DISCARD_BODY;
-        } else if (match.isEmpty()) {
-            flow = RequestFlow.DISCARD_BODY;
-            exchange.respondText(HttpResponseStatus.NOT_FOUND, routing.router().site(host).isPresent()
-                    ? "404 Not Found: no route of this site matches the request"
-                    : "404 Not Found: no site is configured for host \"" + host + "\"");
-        } else if (policyAnswered(match.get().site(), exchange, routing, stamps)) {
-            flow = RequestFlow.DISCARD_BODY;
-        } else {
-            if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
-                // A client still waiting for 100-continue, or an upgrade that may not happen: after the
-                // response nobody knows what the following bytes are, unless the handler takes them over.
-                exchange.closeAfterResponse();
-            }
-            flow = match.get().handler().begin(exchange);
+            return new Started(exchange, RequestFlow.DISCARD_BODY, meters);
         }
-        return new Started(exchange, flow, meters);
-    }
-
-    /**
-     * ACME HTTP-01 (RFC 8555 §8.3): the CA fetches {@code /.well-known/acme-challenge/TOKEN} over plain HTTP, before
-     * any redirect or route could get in the way.
-     */
-    private boolean answeredAcmeChallenge(HttpRequest request, Exchange exchange) {
-        String path = RequestPaths.rawPath(request.uri());
-        if (!path.startsWith(Http01Tokens.PATH_PREFIX)) {
-            return false;
-        }
-        Optional<String> answer = Http01Tokens.tokenFromPath(path).flatMap(state.http01()::keyAuthorization);
-        if (answer.isEmpty()) {
-            return false; // not a token of ours: the site may serve its own .well-known files
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.copiedBuffer(answer.get(), StandardCharsets.US_ASCII));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
-        exchange.respond(response);
-        return true;
-    }
-
-    /** Applies the site's plain-HTTP policy and HSTS; true when the policy answered the request itself. */
-    private boolean policyAnswered(Site site, Exchange exchange, Routing routing, ResponseStamps stamps) {
-        if (secure) {
-            stamps.hsts(site.hsts().map(Hsts::headerValue).orElse(null));
-            return false;
-        }
-        Optional<FullHttpResponse> answer = routing.httpPolicy().check(site, exchange);
-        if (answer.isEmpty()) {
-            return false;
-        }
-        if (!requestHasNoBody(exchange.request())) {
+        if (HttpUtil.is100ContinueExpected(request) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
+            // A client still waiting for 100-continue, or an upgrade that may not happen: after the response
+            // nobody knows what the following bytes are, unless the handler takes them over.
             exchange.closeAfterResponse();
         }
-        exchange.respond(answer.get());
-        return true;
-    }
-
-    private static boolean requestHasNoBody(HttpRequest request) {
-        return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        Chains chains = match.isPresent() ? match.get().handler()
+                : routing.router().noRoute(host).orElse(routing.unknownHost());
+        return new Started(exchange, chains.of(secure).begin(exchange), meters);
     }
 
     /** Host from the absolute-form target (RFC 9112 §3.2.2), else the Host header; lower case, port dropped. */

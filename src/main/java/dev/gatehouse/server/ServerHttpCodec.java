@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -29,21 +28,13 @@ import java.util.List;
  */
 final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.Decoder, ServerHttpCodec.Encoder>
         implements ResponseStamps {
-    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     /** Methods of requests whose responses are not written yet: a HEAD response has headers but no body. */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
     private boolean paused;
-    private CharSequence hsts;
     private String requestId;
 
     ServerHttpCodec(HttpDecoderConfig config) {
         init(new Decoder(config), new Encoder());
-    }
-
-    /** Strict-Transport-Security for the next final response (the current exchange's site), or null for none. */
-    @Override
-    public void hsts(CharSequence value) {
-        hsts = value;
     }
 
     /** The X-Request-Id of the next responses (the current exchange's id): every response carries it back. */
@@ -137,9 +128,6 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
         protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
             if (!msg.headers().contains(HttpHeaderNames.DATE)) {
                 msg.headers().set(HttpHeaderNames.DATE, HttpDate.now());
-            }
-            if (hsts != null && msg.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-                msg.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
             }
             if (requestId != null) {
                 msg.headers().set(RequestIds.HEADER, requestId);

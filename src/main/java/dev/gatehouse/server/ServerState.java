@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.metrics.GatehouseMetrics;
+import dev.gatehouse.stages.BodyBuffers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -23,16 +24,24 @@ final class ServerState {
 
     private final ConnectionLimit connectionLimit;
 
-    ServerState(GatehouseMetrics metrics) {
+    private final BodyBuffers bodies;
+
+    ServerState(GatehouseMetrics metrics, BodyBuffers bodies) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
         this.clientErrors = new ClientErrors();
+        this.bodies = bodies;
         this.connectionLimit = new ConnectionLimit(metrics);
     }
 
     /** The last handler of client connections: what no other handler took (one for every connection). */
     ClientErrors clientErrors() {
         return clientErrors;
+    }
+
+    /** Temp files and disk I/O of {@code buffer_requests}. */
+    BodyBuffers bodies() {
+        return bodies;
     }
 
     /** {@code limits.max_connections} over every client listener. */

@@ -158,8 +158,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
             return;
         }
         state.metrics().clientTimeoutMeters(dispatch.secure() ? "https" : "http").body();
-        badBody(HttpResponseStatus.REQUEST_TIMEOUT,
-                "408 Request Timeout: the request body paused for longer than timeouts.client_body", "body-timeout");
+        badBody(BodyRules.STALLED.status(), BodyRules.STALLED.message(), "body-timeout");
     }
 
     private void badBody(HttpResponseStatus status, String message) {

@@ -543,6 +543,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bufferRequestsErrorsHaveTheirPositions() {
+        List<ConfigError> errors = errors("""
+                sites:
+                  a.example.com: { respond: 204, buffer_requests: maybe }
+                  b.example.com:
+                    routes:
+                      - { respond: 204, buffer_requests: 0 }
+                """);
+        assertThat(errors).extracting(ConfigError::line, ConfigError::column, ConfigError::message).containsExactly(
+                tuple(2, 51, "sites.\"a.example.com\".buffer_requests: \"maybe\" is not true, false or a size "
+                        + "(" + BufferRequests.EXPECTED + ")"),
+                tuple(5, 42, "sites.\"b.example.com\".routes[0].buffer_requests: 0 bytes would refuse every body "
+                        + "(" + BufferRequests.EXPECTED + ")"));
+    }
+
+    @Test
     void reportsEveryErrorAtOnceInFileOrder() {
         List<ConfigError> errors = errors("""
                 listen: { http: 70000 }

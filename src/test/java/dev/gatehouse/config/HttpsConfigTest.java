@@ -110,4 +110,32 @@ class HttpsConfigTest {
         assertThat(messages).anyMatch(m -> m.contains(":8:") && m.contains("no max_age"));
         assertThat(messages).anyMatch(m -> m.contains(":8:") && m.contains("\"yes\" is not true or false"));
     }
+
+    @Test
+    void aRouteMayReplaceItsSitesPlainHttpPolicyButHstsIsSiteWide() throws ConfigException {
+        GatehouseConfig config = ConfigLoader.parse("""
+                sites:
+                  a.example.com:
+                    http: https-only
+                    routes:
+                      - { path: /health, http: allow, respond: 204 }
+                      - { respond: 204 }
+                """, SOURCE);
+        Site site = config.sites().get("a.example.com");
+        assertThat(site.http()).isEqualTo(HttpPolicy.HTTPS_ONLY);
+        assertThat(site.routes().get(0).stages()).containsEntry("http", HttpPolicy.ALLOW);
+        assertThat(site.routes().get(1).stages()).isEmpty();
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("""
+                sites:
+                  a.example.com:
+                    routes:
+                      - { path: /a, hsts: 1d, respond: 204 }
+                      - { http: alow, respond: 204 }
+                """, SOURCE));
+        List<String> messages = e.errors().stream().map(ConfigError::format).toList();
+        assertThat(messages).anyMatch(m -> m.contains(":4:21:") && m.contains("unknown key \"hsts\""));
+        assertThat(messages).anyMatch(m -> m.contains(":5:17:") && m.contains("unknown policy \"alow\"")
+                && m.contains("did you mean \"allow\"?"));
+    }
 }
