@@ -1,7 +1,9 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.H2Frames;
 import dev.gatehouse.testing.JarProcess;
+import dev.gatehouse.testing.TlsProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -110,8 +109,8 @@ class ProtocolErrorFloodIT {
 
     /** ALPN agreed on h2, then HTTP/1.1 text where the connection preface belongs (RFC 9113 §3.4). */
     private void brokenPrefaceOverTls() throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new TrustAll()}, null);
+        SSLContext tls = new TlsProbe.Trust(Pem.readCertificates(Files.readString(dir.resolve("data/local-ca/root.pem"))))
+                .newContext();
         try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket()) {
             s.connect(new InetSocketAddress("127.0.0.1", https), 5000);
             s.setSoTimeout(10_000);
@@ -187,21 +186,5 @@ class ProtocolErrorFloodIT {
         Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
         assertThat(m.find()).as(series + " in\n" + scrape).isTrue();
         return Double.parseDouble(m.group(1));
-    }
-
-    /** The local CA's root is not what this test is about. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
