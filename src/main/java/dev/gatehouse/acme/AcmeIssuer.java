@@ -1,7 +1,9 @@
 package dev.gatehouse.acme;
 
+import dev.gatehouse.acme.dns.AcmeDnsAccounts;
+import dev.gatehouse.acme.dns.DnsChallenges;
 import dev.gatehouse.config.AcmeSettings;
-import dev.gatehouse.config.AcmeSettings.ChallengeType;
+import dev.gatehouse.config.DnsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,8 @@ public final class AcmeIssuer {
 
     /** What an order needs besides its names; shared by the per-directory flows. */
     record Context(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys,
-                   ChallengeResponder responder, Timeouts timeouts, AcmeSessions sessions) {
+                   ChallengeResponder responder, Timeouts timeouts, AcmeSessions sessions, ChallengePlan plan,
+                   DnsChallenges dnsChallenges) {
     }
 
     private final AcmeSettings settings;
@@ -62,10 +65,17 @@ public final class AcmeIssuer {
     private final AccountKeys accountKeys;
     private final ChallengeResponder responder;
     private final Timeouts timeouts;
+    private final DnsChallenges dnsChallenges;
 
-    /** With {@link Timeouts#DEFAULTS}. */
+    /** With {@link Timeouts#DEFAULTS}; acme-dns registrations are kept in memory only. */
     public AcmeIssuer(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys, ChallengeResponder responder) {
         this(settings, email, accountKeys, responder, Timeouts.DEFAULTS);
+    }
+
+    /** acme-dns registrations are kept in memory only. */
+    public AcmeIssuer(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys,
+                      ChallengeResponder responder, Timeouts timeouts) {
+        this(settings, email, accountKeys, responder, timeouts, new DnsChallenges(AcmeDnsAccounts.inMemory()));
     }
 
     /**
@@ -73,14 +83,16 @@ public final class AcmeIssuer {
      * @param email       account contact ({@code email:} of the config), used when an account is created
      * @param accountKeys where account keys are loaded from and saved to, per directory
      * @param responder   publishes challenge answers on the server's listeners
+     * @param dnsChallenges publishes DNS-01 answers through the configured DNS providers
      */
     public AcmeIssuer(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys,
-                      ChallengeResponder responder, Timeouts timeouts) {
+                      ChallengeResponder responder, Timeouts timeouts, DnsChallenges dnsChallenges) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.email = Objects.requireNonNull(email, "email");
         this.accountKeys = Objects.requireNonNull(accountKeys, "accountKeys");
         this.responder = Objects.requireNonNull(responder, "responder");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.dnsChallenges = Objects.requireNonNull(dnsChallenges, "dnsChallenges");
         if (settings.directories().isEmpty()) {
             throw new IllegalArgumentException("acme directories: empty (expected: at least one CA directory URL)");
         }
@@ -95,10 +107,19 @@ public final class AcmeIssuer {
      * @throws InterruptedException when the executor is shut down mid-order (answers already published are withdrawn)
      */
     public Issued issue(List<String> names, KeyPair certificateKey) throws AcmeIssueException, InterruptedException {
+        return issue(names, certificateKey, Optional.empty());
+    }
+
+    /**
+     * Orders one certificate for {@code names}, validated over DNS-01 with {@code siteDns} when given (a site's own
+     * {@code tls: { dns: }}), else as {@link ChallengePlan} decides from {@code acme:}.
+     */
+    public Issued issue(List<String> names, KeyPair certificateKey, Optional<DnsSettings> siteDns)
+            throws AcmeIssueException, InterruptedException {
         List<String> order = normalize(names);
         Objects.requireNonNull(certificateKey, "certificateKey");
-        Context context = context(order);
-        requireListener(order);
+        Context context = context(order, ChallengePlan.of(settings, siteDns));
+        requireChallenge(order, context.plan());
         AcmeIssueException first = null;
         for (URI directory : settings.directories()) {
             long started = System.nanoTime();
@@ -128,30 +149,23 @@ public final class AcmeIssuer {
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(directory, "directory");
         List<String> names = dnsNames(cert);
-        return new OrderFlow(context(names), directory, names).renewalWindow(cert);
+        return new OrderFlow(context(names, ChallengePlan.of(settings, Optional.empty())), directory, names)
+                .renewalWindow(cert);
     }
 
     /** Fails before any order is placed (orders count against CA rate limits) when no challenge can be answered. */
-    private void requireListener(List<String> names) throws AcmeIssueException {
-        Set<ChallengeType> available = responder.available();
-        Optional<ChallengeType> pinned = settings.challenge();
-        String problem = null;
-        if (pinned.isPresent() && !available.contains(pinned.get())) {
-            problem = "challenge " + pinned.get().configName() + " is pinned but its listener is off (expected: "
-                    + (pinned.get() == ChallengeType.HTTP_01 ? "http" : "https") + " listener on)";
-        } else if (available.isEmpty()) {
-            problem = "no listener can answer a challenge (expected: http listener for http-01 or https for tls-alpn-01)";
-        }
-        if (problem != null) {
+    private void requireChallenge(List<String> names, ChallengePlan plan) throws AcmeIssueException {
+        Optional<String> problem = plan.problem(names, responder.available());
+        if (problem.isPresent()) {
             throw new AcmeIssueException(names, settings.directories().get(0), AcmeIssueException.Step.CHALLENGE,
-                    pinned, Optional.empty(), Optional.empty(), problem, null);
+                    settings.challenge(), Optional.empty(), Optional.empty(), problem.get(), null);
         }
     }
 
-    private Context context(List<String> names) throws AcmeIssueException {
+    private Context context(List<String> names, ChallengePlan plan) throws AcmeIssueException {
         try {
             return new Context(settings, email, accountKeys, responder, timeouts,
-                    AcmeSessions.create(settings.trust(), timeouts.network()));
+                    AcmeSessions.create(settings.trust(), timeouts.network()), plan, dnsChallenges);
         } catch (IOException | GeneralSecurityException e) {
             throw new AcmeIssueException(names, settings.directories().get(0), AcmeIssueException.Step.DIRECTORY,
                     Optional.empty(), Optional.empty(), Optional.empty(),

@@ -2,8 +2,11 @@ package dev.gatehouse.acme;
 
 import dev.gatehouse.acme.AcmeIssueException.Problem;
 import dev.gatehouse.acme.AcmeIssueException.Step;
+import dev.gatehouse.acme.dns.DnsChallenges;
+import dev.gatehouse.acme.dns.DnsException;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.AcmeSettings.Eab;
+import dev.gatehouse.config.DnsSettings;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -14,6 +17,7 @@ import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.Resource;
@@ -33,6 +37,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +74,12 @@ final class OrderFlow {
         Login login = login(session);
         Order order = call(Step.ORDER, () -> login.newOrder().domains(names).create());
         log.debug("acme name={} ca={} order={} created", nameList, directory, order.getLocation());
+        List<Authorization> viaDns = new ArrayList<>();
         for (Authorization authorization : call(Step.ORDER, order::getAuthorizations)) {
-            authorize(authorization);
+            authorize(authorization, viaDns);
+        }
+        if (!viaDns.isEmpty()) {
+            authorizeByDns(viaDns);
         }
         challenge = Optional.empty(); // later failures are no challenge's fault
         await(Step.FINALIZE, order, Set.of(Status.READY, Status.VALID), "order");
@@ -165,7 +174,9 @@ final class OrderFlow {
         }
     }
 
-    private void authorize(Authorization authorization) throws AcmeIssueException, InterruptedException {
+    /** Answers one authorization over a listener at once; DNS-01 ones are collected for {@link #authorizeByDns}. */
+    private void authorize(Authorization authorization, List<Authorization> viaDns)
+            throws AcmeIssueException, InterruptedException {
         if (authorization.getStatus() == Status.VALID) {
             return; // the CA still remembers an earlier validation (authorization reuse)
         }
@@ -173,6 +184,7 @@ final class OrderFlow {
         ChallengeType type = choose(authorization, name);
         challenge = Optional.of(type);
         switch (type) {
+            case DNS_01 -> viaDns.add(authorization);
             case HTTP_01 -> {
                 Http01Challenge http = authorization.findChallenge(Http01Challenge.class).orElseThrow();
                 context.responder().addHttp01(http.getToken(), http.getAuthorization());
@@ -196,35 +208,83 @@ final class OrderFlow {
         }
     }
 
-    /** The pinned type, else HTTP-01 when the http listener is on, else TLS-ALPN-01 (as Caddy and certbot do). */
+    /** See {@link ChallengePlan}. */
     private ChallengeType choose(Authorization authorization, String name) throws AcmeIssueException {
-        Set<ChallengeType> available = context.responder().available();
         List<String> offered = authorization.getChallenges().stream().map(Challenge::getType).toList();
-        Optional<ChallengeType> pinned = context.settings().challenge();
-        if (pinned.isPresent()) {
-            ChallengeType type = pinned.get();
-            challenge = pinned;
-            if (!offered.contains(type.configName())) {
-                throw failure(Step.CHALLENGE, "CA offers " + offered + " for " + name + ", not the pinned " + type.configName());
+        try {
+            return context.plan().choose(name, authorization.isWildcard(), offered, context.responder().available());
+        } catch (ChallengePlan.NoChallenge e) {
+            if (challenge.isEmpty()) {
+                challenge = context.settings().challenge(); // a pinned type the CA does not offer: say which
             }
-            return type;
+            throw failure(Step.CHALLENGE, e.getMessage());
         }
-        for (ChallengeType type : List.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01)) {
-            if (available.contains(type) && offered.contains(type.configName())) {
-                return type;
+    }
+
+    /**
+     * All DNS-01 authorizations of the order together: publish every TXT value (a wildcard and its apex put two at
+     * one name), wait until the nameservers serve them all, then ask the CA to validate each. Publishing them one by
+     * one would let a CA resolver cache the name with only the first value. The values are removed in any case.
+     */
+    private void authorizeByDns(List<Authorization> authorizations) throws AcmeIssueException, InterruptedException {
+        challenge = Optional.of(ChallengeType.DNS_01);
+        DnsSettings settings = context.plan().dns().orElseThrow();
+        List<Dns01Challenge> challenges = new ArrayList<>();
+        List<DnsChallenges.Wanted> wanted = new ArrayList<>();
+        for (Authorization authorization : authorizations) {
+            Dns01Challenge dns = authorization.findChallenge(Dns01Challenge.class).orElseThrow();
+            challenges.add(dns);
+            wanted.add(new DnsChallenges.Wanted(authorization.getIdentifier().getDomain(),
+                    Dns01Challenge.toRRName(authorization.getIdentifier()), dns.getDigest()));
+        }
+        try (DnsChallenges.Published published = dns(() -> context.dnsChallenges().publish(settings, wanted))) {
+            dns(() -> {
+                published.awaitPropagation();
+                return null;
+            });
+            for (int i = 0; i < authorizations.size(); i++) {
+                trigger(displayName(authorizations.get(i)), challenges.get(i));
+            }
+            for (int i = 0; i < authorizations.size(); i++) {
+                awaitValid(displayName(authorizations.get(i)), challenges.get(i), authorizations.get(i));
             }
         }
-        throw failure(Step.CHALLENGE, "no challenge to answer for " + name + ": CA offers " + offered
-                + ", listeners allow " + available.stream().map(ChallengeType::configName).sorted().toList());
+    }
+
+    private static String displayName(Authorization authorization) {
+        return (authorization.isWildcard() ? "*." : "") + authorization.getIdentifier().getDomain();
+    }
+
+    /** A DNS step that may fail; its exception becomes a challenge failure whose message names zone, server, step. */
+    private interface DnsCall<T> {
+        T run() throws DnsException, InterruptedException;
+    }
+
+    private <T> T dns(DnsCall<T> call) throws AcmeIssueException, InterruptedException {
+        try {
+            return call.run();
+        } catch (DnsException e) {
+            throw failure(Step.CHALLENGE, Optional.empty(), Optional.empty(), e.getMessage(), e);
+        }
     }
 
     private void validate(String name, Challenge challenge, Authorization authorization)
             throws AcmeIssueException, InterruptedException {
+        trigger(name, challenge);
+        awaitValid(name, challenge, authorization);
+    }
+
+    /** Tells the CA that the answer is in place (RFC 8555 §7.5.1). */
+    private void trigger(String name, Challenge challenge) throws AcmeIssueException {
         log.info("acme name={} ca={} challenge={} validating", name, directory, challenge.getType());
         call(Step.CHALLENGE, () -> {
             challenge.trigger();
             return null;
         });
+    }
+
+    private void awaitValid(String name, Challenge challenge, Authorization authorization)
+            throws AcmeIssueException, InterruptedException {
         Status status = await(Step.CHALLENGE, challenge, Set.of(Status.VALID, Status.INVALID), "challenge");
         if (status == Status.INVALID) {
             throw failure(Step.CHALLENGE, challenge.getError().map(OrderFlow::problem), Optional.empty(),

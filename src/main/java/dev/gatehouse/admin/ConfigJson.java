@@ -1,11 +1,14 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.config.Durations;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,8 +82,10 @@ final class ConfigJson {
         Map<String, Object> out = new LinkedHashMap<>();
         Class<?> type = r.getClass();
         Class<?> outer = type.getEnclosingClass();
-        if (outer != null && outer.isSealed() && outer.isInterface()) {
-            out.put("type", snake(type.getSimpleName()));
+        boolean sealedCase = outer != null && outer.isSealed() && outer.isInterface()
+                || Arrays.stream(type.getInterfaces()).anyMatch(Class::isSealed);
+        if (sealedCase) {
+            out.put("type", caseName(r));
         }
         for (RecordComponent c : type.getRecordComponents()) {
             Object v;
@@ -97,6 +102,16 @@ final class ConfigJson {
         return out;
     }
 
+    /** The case as the config writes it ({@code configName()}, e.g. {@code acme-dns}), else its class in snake_case. */
+    private static String caseName(Record r) {
+        try {
+            Method configName = r.getClass().getMethod("configName");
+            return String.valueOf(configName.invoke(r));
+        } catch (ReflectiveOperationException ignored) {
+            return snake(r.getClass().getSimpleName());
+        }
+    }
+
     private static String enumName(Enum<?> e) {
         try {
             Method configName = e.getClass().getMethod("configName");
@@ -108,18 +123,7 @@ final class ConfigJson {
 
     /** The way the config writes durations: the largest unit that divides it, e.g. {@code 365d}, {@code 500ms}. */
     static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0) {
-            return "0s";
-        }
-        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
-        String[] units = {"d", "h", "m", "s"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (ms % sizes[i] == 0) {
-                return ms / sizes[i] + units[i];
-            }
-        }
-        return ms + "ms";
+        return Durations.format(d);
     }
 
     private static String snake(String camel) {

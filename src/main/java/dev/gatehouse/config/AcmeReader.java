@@ -1,21 +1,21 @@
 package dev.gatehouse.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads {@code acme:}: {@code directory} (a URL or a list tried in order), {@code trust}, {@code staging},
- * {@code eab: { key_id, hmac_key }} and {@code challenge: http-01 | tls-alpn-01}.
+ * {@code eab: { key_id, hmac_key }}, {@code challenge: http-01 | tls-alpn-01 | dns-01} and {@code dns:} (see
+ * {@link DnsReader}).
  */
 final class AcmeReader {
-    static final List<String> KEYS = List.of("directory", "trust", "staging", "eab", "challenge");
+    static final List<String> KEYS = List.of("directory", "trust", "staging", "eab", "challenge", "dns");
     private static final List<String> EAB_KEYS = List.of("key_id", "hmac_key");
 
     private final Values values;
@@ -39,7 +39,13 @@ final class AcmeReader {
         Optional<AcmeSettings.Eab> eab = m.get("eab").flatMap(n -> YamlMap.fields(n, m.path("eab"), EAB_KEYS,
                 values.problems()).flatMap(e -> eab(n, e)));
         Optional<AcmeSettings.ChallengeType> challenge = m.get("challenge").flatMap(n -> challenge(n, m.path("challenge")));
-        return new AcmeSettings(directories, trust, eab, challenge);
+        Optional<DnsSettings> dns = m.get("dns").flatMap(n -> new DnsReader(values, baseDir).read(n, m.path("dns"),
+                Optional.empty()));
+        if (challenge.equals(Optional.of(AcmeSettings.ChallengeType.DNS_01)) && !m.has("dns")) {
+            values.problems().at(m.get("challenge").orElseThrow(), m.path("challenge"), "dns-01 needs acme.dns "
+                    + "(expected: dns: { provider: rfc2136 | acme-dns | exec, ... } beside challenge)");
+        }
+        return new AcmeSettings(directories, trust, eab, challenge, dns);
     }
 
     private List<URI> directories(Node node, String path) {
@@ -48,24 +54,9 @@ final class AcmeReader {
         for (int i = 0; i < items.size(); i++) {
             Node item = items.get(i);
             String itemPath = node instanceof SequenceNode ? YamlNodes.item(path, i) : path;
-            values.string(item, itemPath).flatMap(url -> httpUrl(item, itemPath, url)).ifPresent(out::add);
+            values.httpUrl(item, itemPath, "https://acme-v02.api.letsencrypt.org/directory").ifPresent(out::add);
         }
         return out.isEmpty() ? List.of(AcmeSettings.LETS_ENCRYPT) : out;
-    }
-
-    private Optional<URI> httpUrl(Node node, String path, String url) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            // Reported below, the same way as a URL with the wrong scheme.
-        }
-        values.problems().at(node, path,
-                "\"" + url + "\" is not an http(s) URL (expected: like https://acme-v02.api.letsencrypt.org/directory)");
-        return Optional.empty();
     }
 
     private Optional<AcmeSettings.Eab> eab(Node node, YamlMap m) {
@@ -87,7 +78,10 @@ final class AcmeReader {
                     return Optional.of(t);
                 }
             }
-            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01 or tls-alpn-01)");
+            List<String> known = Arrays.stream(AcmeSettings.ChallengeType.values())
+                    .map(AcmeSettings.ChallengeType::configName).toList();
+            values.problems().at(node, path, "unknown challenge \"" + text + "\" (expected: http-01, tls-alpn-01 or dns-01)",
+                    KeyHints.closest(text, known).map(c -> "did you mean \"" + c + "\"?").orElse(null));
             return Optional.empty();
         });
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.nio.file.Path;
 
@@ -12,10 +13,12 @@ import java.nio.file.Path;
  *                    {@code staging: true}, Let's Encrypt staging). Written {@code directory: URL} or a list.
  * @param trust       PEM bundle trusted for the ACME server's own HTTPS endpoint (test CAs such as pebble)
  * @param eab         External Account Binding, for CAs that need it
- * @param challenge   pin one challenge type; empty: HTTP-01 when the http listener is on, else TLS-ALPN-01
+ * @param challenge   pin one challenge type; empty: HTTP-01 when the http listener is on, else TLS-ALPN-01 (and DNS-01
+ *                    for wildcard names)
+ * @param dns         how DNS-01 challenges are answered ({@code acme.dns:}); needed for wildcards and {@code dns-01}
  */
 public record AcmeSettings(List<URI> directories, Optional<Path> trust, Optional<Eab> eab,
-                           Optional<ChallengeType> challenge) {
+                           Optional<ChallengeType> challenge, Optional<DnsSettings> dns) {
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     public static final URI LETS_ENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
     public static final AcmeSettings DEFAULTS =
@@ -23,6 +26,12 @@ public record AcmeSettings(List<URI> directories, Optional<Path> trust, Optional
 
     public AcmeSettings {
         directories = List.copyOf(directories);
+        Objects.requireNonNull(dns, "dns");
+    }
+
+    /** Without DNS-01. */
+    public AcmeSettings(List<URI> directories, Optional<Path> trust, Optional<Eab> eab, Optional<ChallengeType> challenge) {
+        this(directories, trust, eab, challenge, Optional.empty());
     }
 
     /** External Account Binding: key id and base64url MAC key from the CA. */
@@ -33,9 +42,9 @@ public record AcmeSettings(List<URI> directories, Optional<Path> trust, Optional
         }
     }
 
-    /** Challenge types Gatehouse answers itself. */
+    /** Challenge types Gatehouse answers: HTTP-01 and TLS-ALPN-01 on its listeners, DNS-01 through a DNS provider. */
     public enum ChallengeType {
-        HTTP_01("http-01"), TLS_ALPN_01("tls-alpn-01");
+        HTTP_01("http-01"), TLS_ALPN_01("tls-alpn-01"), DNS_01("dns-01");
 
         private final String configName;
 

@@ -102,6 +102,10 @@ public final class ConfigDiff {
             changes.add("listen.address: " + b.address() + " -> " + a.address());
         }
         port("listen.http", b.http(), a.http());
+        if (b.proxyProtocol() != a.proxyProtocol() || !b.proxyProtocolFrom().equals(a.proxyProtocolFrom())) {
+            changes.add("listen.proxy_protocol: " + describeProxy(b) + " -> " + describeProxy(a)
+                    + " (for new connections)");
+        }
         if (b.https().isPresent() && a.https().isPresent()) {
             port("listen.https", b.https(), a.https());
         }
@@ -111,6 +115,10 @@ public final class ConfigDiff {
         if (!b.equals(a)) {
             changes.add(key + ": " + describe(b) + " -> " + describe(a));
         }
+    }
+
+    private static String describeProxy(Listen l) {
+        return !l.proxyProtocol() ? "off" : l.proxyProtocolFrom().isEmpty() ? "required" : "from " + l.proxyProtocolFrom();
     }
 
     private static String describe(OptionalInt port) {

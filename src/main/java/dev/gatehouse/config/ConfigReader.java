@@ -19,7 +19,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
             "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams");
-    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c");
+    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
+            "proxy_protocol_from");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
@@ -54,16 +55,17 @@ final class ConfigReader {
         defaultSite.ifPresent(s -> validator.referToSite(s, map.get("default_site").orElseThrow(), "default_site"));
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
+        AcmeSettings acme = new AcmeReader(values, baseDir).read(map);
         Listen listen = listen(section(map, "listen", LISTEN_KEYS));
         admin.ifPresent(a -> checkAdminPort(map, listen, a));
         return new GatehouseConfig(source, listen, email,
-                new SiteReader(values, validator, baseDir).read(map, root),
+                new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
                 limits(section(map, "limits", LIMIT_KEYS)),
                 http2(section(map, "http2", HTTP2_KEYS)),
-                trusted, accessLog(map), new AcmeReader(values, baseDir).read(map),
+                trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
                 admin);
@@ -124,7 +126,15 @@ final class ConfigReader {
             problems.at(m.get("h2c").orElseThrow(), m.path("h2c"),
                     "h2c needs the plain http listener (expected: an http port, or no h2c)");
         }
-        return new Listen(address, http, https, h2c);
+        boolean proxyProtocol = m.get("proxy_protocol").flatMap(n -> values.bool(n, m.path("proxy_protocol")))
+                .orElse(false);
+        List<Cidr> proxyFrom = m.get("proxy_protocol_from").map(n -> values.cidrs(n, m.path("proxy_protocol_from")))
+                .orElse(List.of());
+        if (!proxyFrom.isEmpty() && !proxyProtocol) {
+            problems.at(m.get("proxy_protocol_from").orElseThrow(), m.path("proxy_protocol_from"),
+                    "proxy_protocol_from without proxy_protocol: true (expected: both, or neither)");
+        }
+        return new Listen(address, http, https, h2c, proxyProtocol, proxyFrom);
     }
 
     /**

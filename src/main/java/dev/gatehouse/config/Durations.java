@@ -37,6 +37,22 @@ public final class Durations {
         }
     }
 
+    /** The way the config writes durations: the largest unit that divides it, e.g. {@code 365d}, {@code 500ms}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
+    }
+
     private static ChronoUnit unit(String unit) {
         return switch (unit) {
             case "ms" -> ChronoUnit.MILLIS;

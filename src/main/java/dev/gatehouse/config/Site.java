@@ -24,6 +24,11 @@ public record Site(String host, SiteTls tls, List<Route> routes, Map<String, Sta
         return host.startsWith("*.");
     }
 
+    /** The site's own DNS-01 settings ({@code tls: { dns: }}), when it has them. */
+    public Optional<DnsSettings> dns() {
+        return tls instanceof SiteTls.Acme acme ? acme.dns() : Optional.empty();
+    }
+
     /** What plain HTTP requests get once HTTPS is served (default {@link HttpPolicy#REDIRECT}). */
     public HttpPolicy http() {
         return stages.get("http") instanceof HttpPolicy p ? p : HttpPolicy.REDIRECT;

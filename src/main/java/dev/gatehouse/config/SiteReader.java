@@ -16,7 +16,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class SiteReader {
     private static final List<String> SITE_KEYS = Stream.concat(ActionReader.ACTION_KEYS.stream(),
             Stream.concat(Stream.of("routes", "tls"), StageKeys.names(StageKeys.Level.SITE).stream())).toList();
-    private static final List<String> TLS_KEYS = List.of("cert", "key");
+    private static final List<String> TLS_KEYS = List.of("cert", "key", "dns");
+    private static final List<String> FILE_KEYS = List.of("cert", "key");
     private static final List<String> TLS_MODES = List.of("internal", "acme");
     /** DNS labels (RFC 1123), optionally after {@code *.}: a wildcard covers exactly one leftmost label. */
     private static final Pattern HOST =
@@ -27,9 +28,12 @@ final class SiteReader {
     private final Problems problems;
     private final ActionReader actions;
     private final RouteReader routes;
+    private final Optional<DnsSettings> acmeDns;
 
-    SiteReader(Values values, ConfigValidator validator, Path baseDir) {
+    /** @param acmeDns {@code acme.dns}, which a site's {@code tls: { dns: }} builds on */
+    SiteReader(Values values, ConfigValidator validator, Path baseDir, Optional<DnsSettings> acmeDns) {
         this.baseDir = baseDir;
+        this.acmeDns = acmeDns;
         this.values = values;
         this.problems = values.problems();
         this.actions = new ActionReader(values, validator, baseDir);
@@ -74,7 +78,10 @@ final class SiteReader {
         return new Site(host, tls, routes(m, entry.keyNode()), stages);
     }
 
-    /** {@code tls: internal | acme} or {@code tls: { cert: FILE, key: FILE }} (paths relative to the config). */
+    /**
+     * {@code tls: internal | acme}, {@code tls: { cert: FILE, key: FILE }} (paths relative to the config) or
+     * {@code tls: { dns: {...} }} (ACME over DNS-01 with this site's DNS settings).
+     */
     private SiteTls tls(Node node, String path) {
         if (!(node instanceof MappingNode)) {
             Optional<String> mode = values.string(node, path);
@@ -85,7 +92,7 @@ final class SiteReader {
                 return new SiteTls.Acme();
             }
             mode.ifPresent(text -> problems.at(node, path, "unknown tls mode \"" + text
-                    + "\" (expected: internal, acme, or { cert: FILE, key: FILE })",
+                    + "\" (expected: internal, acme, { cert: FILE, key: FILE } or { dns: {...} })",
                     KeyHints.closest(text, TLS_MODES).map(c -> "did you mean \"" + c + "\"?").orElse(null)));
             return new SiteTls.Auto();
         }
@@ -94,9 +101,16 @@ final class SiteReader {
             return new SiteTls.Auto();
         }
         YamlMap f = files.get();
+        Optional<YamlMap.Entry> dns = f.entry("dns");
+        if (dns.isPresent()) {
+            f.entries().stream().filter(e -> FILE_KEYS.contains(e.key())).findFirst().ifPresent(e ->
+                    f.conflict(e, dns.get(), "cert and key for your own files, or dns for ACME over DNS-01", problems));
+            return new DnsReader(values, baseDir).read(dns.get().value(), f.path("dns"), acmeDns)
+                    .<SiteTls>map(d -> new SiteTls.Acme(Optional.of(d))).orElse(new SiteTls.Acme());
+        }
         Optional<String> cert = values.string(f, "cert");
         Optional<String> key = values.string(f, "key");
-        for (String k : TLS_KEYS) {
+        for (String k : FILE_KEYS) {
             if (!f.has(k)) {
                 problems.at(node, path, "no " + k + " (expected: both cert and key, as PEM file paths)");
             }

@@ -1,8 +1,11 @@
 package dev.gatehouse.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -47,6 +50,23 @@ final class Values {
     /** The string under {@code key}, when present. */
     Optional<String> string(YamlMap map, String key) {
         return map.get(key).flatMap(n -> string(n, map.path(key)));
+    }
+
+    /** An absolute http or https URL with a host; {@code example} is shown in the message when it is not one. */
+    Optional<URI> httpUrl(Node node, String path, String example) {
+        return string(node, path).flatMap(url -> {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (URISyntaxException e) {
+                // Reported below, the same way as a URL with the wrong scheme.
+            }
+            problems.at(node, path, "\"" + url + "\" is not an http(s) URL (expected: like " + example + ")");
+            return Optional.empty();
+        });
     }
 
     /** A whole number in {@code min..max}. */

@@ -5,10 +5,12 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
 import dev.gatehouse.stages.BodyBuffers;
@@ -54,7 +56,8 @@ public final class GatehouseServer implements AutoCloseable {
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         // Not moved by a reload: storage needs a restart (see Reloader).
-        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")));
+        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")),
+                AccessServices.inMemory(transport.socketChannel()));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
@@ -86,7 +89,7 @@ public final class GatehouseServer implements AutoCloseable {
                                    ServerState state) {
         Handlers handlers = new Handlers(config, connections, upstreams);
         StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
-                config.limits(), state.bodies()));
+                config.limits(), state.bodies(), state.access()));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
@@ -100,7 +103,7 @@ public final class GatehouseServer implements AutoCloseable {
         });
         return new Routing(config, router, stages.unknownHost(NotFoundHandler.UNKNOWN_HOST),
                 new RequestGuard(config.limits()), new AccessLogger(config.accessLog()),
-                state.metrics().requestMeters(config.sites().values()));
+                state.metrics().requestMeters(config.sites().values()), new ClientAddresses(config.trustedProxies()));
     }
 
     /**
@@ -271,5 +274,6 @@ public final class GatehouseServer implements AutoCloseable {
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
         state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
+        state.access().close();
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.acme.AcmeIssuer;
 import dev.gatehouse.acme.Http01Tokens;
+import dev.gatehouse.acme.dns.DnsChallenges;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.storage.FileStorage;
@@ -11,6 +12,7 @@ import dev.gatehouse.tls.CertificateRegistry;
 import dev.gatehouse.tls.ChallengeAnswers;
 import dev.gatehouse.tls.SslContexts;
 import dev.gatehouse.tls.StoredAccountKeys;
+import dev.gatehouse.tls.StoredAcmeDnsAccounts;
 import dev.gatehouse.tls.TlsProvider;
 
 import java.time.Clock;
@@ -45,7 +47,8 @@ final class TlsRuntime implements AutoCloseable {
         this.http01 = http01;
         FileStorage storage = new FileStorage(config.storage());
         AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
-                new ChallengeAnswers(http01, registry, challengeTypes));
+                new ChallengeAnswers(http01, registry, challengeTypes), AcmeIssuer.Timeouts.DEFAULTS,
+                new DnsChallenges(new StoredAcmeDnsAccounts(storage)));
         this.manager = new CertificateManager(config, storage, registry, acme, scheduler, Clock.systemUTC());
     }
 

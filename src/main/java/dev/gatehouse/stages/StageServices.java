@@ -14,12 +14,21 @@ import java.util.function.IntSupplier;
  * @param http01    the ACME HTTP-01 answers being published
  * @param limits    the config's limits ({@code buffer_requests: true} buffers up to {@code limits.max_body})
  * @param bodies    where {@code buffer_requests} keeps bodies that outgrow memory
+ * @param access    rate-limit buckets, in-flight counters and the password thread, kept across reloads
  */
-public record StageServices(IntSupplier httpsPort, Http01Tokens http01, Limits limits, BodyBuffers bodies) {
+public record StageServices(IntSupplier httpsPort, Http01Tokens http01, Limits limits, BodyBuffers bodies,
+                            AccessServices access) {
     public StageServices {
         Objects.requireNonNull(httpsPort, "httpsPort");
         Objects.requireNonNull(http01, "http01");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(bodies, "bodies");
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** With access services of their own, in memory (tests of stages that need none from the server). */
+    public StageServices(IntSupplier httpsPort, Http01Tokens http01, Limits limits, BodyBuffers bodies) {
+        this(httpsPort, http01, limits, bodies,
+                AccessServices.inMemory(io.netty.channel.socket.nio.NioSocketChannel.class));
     }
 }

@@ -84,6 +84,10 @@ public final class CertificateInventory {
         if (meta.isPresent() && meta.get().lastError().isPresent()) {
             error = meta.get().lastError();
         }
+        if (error.isEmpty() && site.isPresent() && CertificateSource.of(site.get()) == CertificateSource.ACME) {
+            error = CertificateManager.wildcardProblem(config, site.get())
+                    .map(p -> (certificate.isPresent() ? "served but not renewable: " : "") + p);
+        }
         String source = meta.map(m -> m.source().key()).orElse(certificate.isPresent() ? "unknown"
                 : CertificateStatus.NONE);
         Optional<String> issuer = certificate.map(CertificateInventory::issuer)

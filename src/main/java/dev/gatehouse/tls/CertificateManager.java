@@ -3,9 +3,11 @@ package dev.gatehouse.tls;
 import dev.gatehouse.acme.AcmeIssueException;
 import dev.gatehouse.acme.AcmeIssuer;
 import dev.gatehouse.acme.Backoff;
+import dev.gatehouse.acme.ChallengePlan;
 import dev.gatehouse.acme.Issued;
 import dev.gatehouse.acme.RenewalPolicy;
 import dev.gatehouse.acme.RenewalWindow;
+import dev.gatehouse.config.DnsSettings;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -112,10 +115,11 @@ public final class CertificateManager implements AutoCloseable {
                 if (stored.isPresent()) {
                     registry.put(name, stored.get());
                 }
-                if (name.startsWith("*.")) {
-                    log.error("tls name={} wildcard certificates need the DNS-01 challenge, which is not available yet:"
-                            + " {}; give the site tls: {{ cert: FILE, key: FILE }}", name,
-                            stored.isPresent() ? "the stored one is served but not renewed" : "nothing to serve");
+                Optional<String> problem = wildcardProblem(site);
+                if (problem.isPresent()) {
+                    log.error("tls name={} {}: {}", name, stored.isPresent()
+                            ? "the stored certificate is served but cannot be renewed" : "no certificate to serve",
+                            problem.get());
                 }
             }
         }
@@ -125,7 +129,7 @@ public final class CertificateManager implements AutoCloseable {
     public void start() {
         started = true;
         for (Site site : config.sites().values()) {
-            if (CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
+            if (CertificateSource.of(site) == CertificateSource.ACME && wildcardProblem(site).isEmpty()) {
                 scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
             }
         }
@@ -158,7 +162,7 @@ public final class CertificateManager implements AutoCloseable {
             } catch (Exception e) {
                 log.error("tls name={} cannot serve a certificate: {}", site.host(), e.getMessage());
             }
-            if (started && CertificateSource.of(site) == CertificateSource.ACME && !site.host().startsWith("*.")) {
+            if (started && CertificateSource.of(site) == CertificateSource.ACME && wildcardProblem(site).isEmpty()) {
                 scheduleAcme(site.host(), nextAcmeAttempt(site.host()), false);
             }
         }
@@ -219,7 +223,7 @@ public final class CertificateManager implements AutoCloseable {
             return;
         }
         log.info("tls name={} serving the stored certificate, valid until {}", name, stored.get().notAfter());
-        if (!name.startsWith("*.")) {
+        if (config.sites().values().stream().anyMatch(s -> s.host().equals(name) && wildcardProblem(s).isEmpty())) {
             scheduleAcme(name, nextAcmeAttempt(name), false);
         }
     }
@@ -285,6 +289,17 @@ public final class CertificateManager implements AutoCloseable {
 
     // ---- ACME
 
+    /** Why ACME cannot get this site a certificate whatever the listeners: a wildcard without a DNS provider. */
+    private Optional<String> wildcardProblem(Site site) {
+        return wildcardProblem(config, site);
+    }
+
+    static Optional<String> wildcardProblem(GatehouseConfig config, Site site) {
+        return site.isWildcard()
+                ? ChallengePlan.of(config.acme(), site.dns()).problem(List.of(site.host()), Set.of())
+                : Optional.empty();
+    }
+
     private Instant nextAcmeAttempt(String name) {
         try {
             Optional<CertifiedKey> stored = storage.loadCertificate(name);
@@ -320,7 +335,8 @@ public final class CertificateManager implements AutoCloseable {
             }
             KeyPair key = KeyPairs.ecP256();
             acmeOrders.incrementAndGet();
-            Issued issued = acme.issue(List.of(name), key);
+            Optional<DnsSettings> dns = Optional.ofNullable(config.sites().get(name)).flatMap(Site::dns);
+            Issued issued = acme.issue(List.of(name), key, dns);
             CertifiedKey certificate = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
             storage.saveCertificate(name, certificate);

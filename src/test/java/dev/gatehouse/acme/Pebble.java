@@ -84,6 +84,7 @@ public final class Pebble implements AutoCloseable {
         private int tlsPort = 5001;
         private final Map<String, String> eab = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private String dnsServer;
 
         private Builder() {
             env.put("PEBBLE_VA_NOSLEEP", "1");     // no random 0-15 s sleep before each validation
@@ -106,6 +107,15 @@ public final class Pebble implements AutoCloseable {
         /** Requires External Account Binding and accepts this key id with this base64url HMAC key. */
         public Builder eab(String keyId, String hmacKey) {
             eab.put(keyId, hmacKey);
+            return this;
+        }
+
+        /**
+         * Resolves every name at this DNS server ({@code 127.0.0.1:PORT}, asked over UDP) instead of
+         * pebble-challtestsrv: for DNS-01 tests against a real authoritative server or resolver.
+         */
+        public Builder dnsServer(String hostPort) {
+            this.dnsServer = hostPort;
             return this;
         }
 
@@ -179,20 +189,23 @@ public final class Pebble implements AutoCloseable {
 
     private void start(Builder b, Path pebbleBin, Path challtestsrvBin) throws IOException, InterruptedException {
         writeServerCertificate();
-        int dnsPort = freePort();
-        int challtestsrvManagement = freePort();
         acmePort = freePort();
         managementPort = freePort();
-
-        // Mock DNS only: its own http-01/tls-alpn-01 servers would take the ports our responders listen on.
-        // No AAAA answers, so pebble's VA dials 127.0.0.1 and nothing else.
-        processes.add(new ProcessBuilder(challtestsrvBin.toString(),
-                "-management", "127.0.0.1:" + challtestsrvManagement,
-                "-dns01", "127.0.0.1:" + dnsPort,
-                "-http01", "", "-https01", "", "-tlsalpn01", "",
-                "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile()).start());
-        awaitPort(challtestsrvManagement, "pebble-challtestsrv");
+        String dnsServer = b.dnsServer;
+        if (dnsServer == null) {
+            int dnsPort = freePort();
+            int challtestsrvManagement = freePort();
+            // Mock DNS only: its own http-01/tls-alpn-01 servers would take the ports our responders listen on.
+            // No AAAA answers, so pebble's VA dials 127.0.0.1 and nothing else.
+            processes.add(new ProcessBuilder(challtestsrvBin.toString(),
+                    "-management", "127.0.0.1:" + challtestsrvManagement,
+                    "-dns01", "127.0.0.1:" + dnsPort,
+                    "-http01", "", "-https01", "", "-tlsalpn01", "",
+                    "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile()).start());
+            awaitPort(challtestsrvManagement, "pebble-challtestsrv");
+            dnsServer = "127.0.0.1:" + dnsPort;
+        }
 
         StringBuilder eabJson = new StringBuilder();
         b.eab.forEach((k, v) -> eabJson.append(eabJson.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
@@ -212,7 +225,7 @@ public final class Pebble implements AutoCloseable {
                 b.httpPort, b.tlsPort, !b.eab.isEmpty(), eabJson);
         Path configFile = Files.writeString(dir.resolve("pebble-config.json"), config);
         ProcessBuilder pb = new ProcessBuilder(pebbleBin.toString(), "-config", configFile.toString(),
-                "-dnsserver", "127.0.0.1:" + dnsPort)
+                "-dnsserver", dnsServer)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().remove("PEBBLE_VA_ALWAYS_VALID"); // challenges must really be answered
         pb.environment().putAll(b.env);

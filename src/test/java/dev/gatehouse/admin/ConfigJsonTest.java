@@ -31,11 +31,40 @@ class ConfigJsonTest {
 
         assertThat(json).doesNotContain("c2VjcmV0LW1hYy1rZXk", "the-admin-token-0123456789")
                 .contains("\"hmac_key\":\"[redacted]\"", "\"token\":\"[redacted]\"", "\"key_id\":\"kid-1\"")
-                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false}")
+                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false,"
+                        + "\"proxy_protocol\":false,\"proxy_protocol_from\":[]}")
                 .contains("\"hsts\":{\"max_age\":\"365d\"", "\"http\":\"https-only\"")
                 .contains("\"match\":{\"path\":\"/ws/*\",\"methods\":[\"GET\",\"POST\"]")
                 .contains("\"action\":{\"type\":\"proxy\",\"upstream\":\"api\"}", "\"tls\":{\"type\":\"auto\"}")
                 .contains("\"policy\":\"least_requests\"", "\"slow_start\":\"1500ms\"", "\"default_site\":null");
+    }
+
+    @Test
+    void dnsSecretsAreRedactedToo() throws Exception {
+        GatehouseConfig config = ConfigLoader.parse("""
+                acme:
+                  challenge: dns-01
+                  dns:
+                    provider: rfc2136
+                    nameserver: 127.0.0.1:53
+                    tsig: { name: gatehouse-key, algorithm: hmac-sha256, secret: dHNpZy1zZWNyZXQtYnl0ZXM= }
+                sites:
+                  "*.example.com": { respond: 204 }
+                  app.example.net:
+                    tls:
+                      dns:
+                        provider: acme-dns
+                        api: https://auth.example.org
+                        account: { username: u1, password: acme-dns-password, subdomain: s1, fulldomain: s1.auth.example.org }
+                    respond: 204
+                """, Path.of("/etc/gatehouse/gatehouse.yaml"));
+
+        String json = Json.write(ConfigJson.of(config));
+
+        assertThat(json).doesNotContain("dHNpZy1zZWNyZXQtYnl0ZXM=", "acme-dns-password")
+                .contains("\"secret\":\"[redacted]\"", "\"password\":\"[redacted]\"", "\"name\":\"gatehouse-key\"")
+                .contains("\"challenge\":\"dns-01\"", "\"algorithm\":\"hmac-sha256\"", "\"type\":\"rfc2136\"",
+                        "\"type\":\"acme-dns\"", "\"username\":\"u1\"");
     }
 
     @Test

@@ -92,7 +92,7 @@ class HttpsConfigTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("""
                 acme:
                   directory: ftp://ca.test/dir
-                  challenge: dns-01
+                  challenge: dns-02
                   eab: { key_id: k }
                 sites:
                   a.example.com: { tls: internall, respond: 204 }
@@ -102,7 +102,8 @@ class HttpsConfigTest {
 
         List<String> messages = e.errors().stream().map(ConfigError::format).toList();
         assertThat(messages).anyMatch(m -> m.contains(":2:14: acme.directory: \"ftp://ca.test/dir\" is not an http(s) URL"));
-        assertThat(messages).anyMatch(m -> m.contains(":3:14:") && m.contains("unknown challenge \"dns-01\""));
+        assertThat(messages).anyMatch(m -> m.contains(":3:14:") && m.contains("unknown challenge \"dns-02\"")
+                && m.contains("did you mean \"dns-01\"?"));
         assertThat(messages).anyMatch(m -> m.contains(":4:8:") && m.contains("eab needs both key_id and hmac_key"));
         assertThat(messages).anyMatch(m -> m.contains(":6:25:") && m.contains("unknown tls mode \"internall\"")
                 && m.contains("did you mean \"internal\"?"));

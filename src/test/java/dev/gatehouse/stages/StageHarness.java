@@ -190,7 +190,8 @@ public final class StageHarness implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest request) {
                 String host = hostOf(request.headers().get(HttpHeaderNames.HOST, ""));
-                exchange = new Exchange(ctx, request, new InetSocketAddress("127.0.0.1", 40000), secure, host,
+                InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
+                exchange = new Exchange(ctx, request, peer, peer.getAddress(), secure, host,
                         host, System.nanoTime(), "test-request", HttpUtil.isKeepAlive(request), this);
                 Handler last = ex -> {
                     actionSaw = ex.request();
