@@ -53,7 +53,7 @@ final class StatusEndpoint {
         m.put("uptime_seconds", Math.max(0, Duration.between(instance.startedAt(), now).toSeconds()));
         m.put("config", instance.config().source().toAbsolutePath().toString());
         Map<String, Object> listeners = new LinkedHashMap<>();
-        listeners.put("address", instance.config().listen().address());
+        listeners.put("addresses", instance.config().listen().addresses());
         listeners.putAll(instance.listeners());
         listeners.put("admin", adminPort.getAsInt());
         m.put("listeners", listeners);

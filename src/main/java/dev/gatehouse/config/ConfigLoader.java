@@ -65,9 +65,10 @@ public final class ConfigLoader {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(source, "source");
         Problems problems = new Problems(source);
-        Optional<Node> root = compose(yaml, source, problems);
+        Optional<Node> root = compose(EnvExpansion.shield(yaml), source, problems)
+                .map(n -> EnvExpansion.expand(n, yaml, env, problems));
         if (!problems.isEmpty()) {
-            // A syntax error leaves no tree to check further.
+            // A syntax error leaves no tree to check further; an unset variable leaves values that mean nothing.
             throw new ConfigException(problems.sorted());
         }
         if (root.isEmpty() || YamlNodes.isNull(root.get())) {
@@ -95,15 +96,18 @@ public final class ConfigLoader {
      */
     public static Optional<Admin> loadAdmin(Path file) throws ConfigException {
         Problems problems = new Problems(file);
-        Optional<Node> root = compose(read(file), file, problems);
+        String yaml = read(file);
+        Optional<Node> root = compose(EnvExpansion.shield(yaml), file, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
+        // Errors elsewhere in the file are not this reader's business: they go to a throwaway list. A variable that
+        // cannot be expanded in the admin section stays as written and the admin reader reports the value.
+        Problems elsewhere = new Problems(file);
+        root = root.map(n -> EnvExpansion.expand(n, yaml, AdminReader.systemEnv(), elsewhere));
         if (root.isEmpty() || !(root.get() instanceof MappingNode mapping)) {
             return Optional.empty();
         }
-        // Errors elsewhere in the file are not this reader's business: they go to a throwaway list.
-        Problems elsewhere = new Problems(file);
         YamlMap map = YamlMap.fields(mapping, "", ConfigReader.ROOT_KEYS, elsewhere).orElseThrow();
         Optional<Admin> admin = new ConfigReader(file, problems, new ConfigValidator(elsewhere),
                 AdminReader.systemEnv()).adminReader().read(map);

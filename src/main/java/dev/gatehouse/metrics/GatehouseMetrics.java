@@ -36,6 +36,7 @@ public final class GatehouseMetrics {
     private final TlsHandshakes tls;
     private final Http2Errors http2Errors;
     private final UpstreamMeters upstreams;
+    private final CanaryMeters canaries;
     private final CertificateMeters certificates;
     private final Map<String, ConnectionCount> connections = new ConcurrentHashMap<>();
     private final Map<String, ClientTimeoutMeters> clientTimeouts = new ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ public final class GatehouseMetrics {
         this.tls = new TlsHandshakes(registry);
         this.http2Errors = new Http2Errors(registry);
         this.upstreams = new UpstreamMeters(registry);
+        this.canaries = new CanaryMeters(registry);
         this.certificates = new CertificateMeters(registry, Objects.requireNonNull(clock, "clock"));
         counter("gatehouse.acme.orders", "ACME orders started", m -> m.acmeOrders.getAsLong());
         counter("gatehouse.acme.order.failures", "ACME orders that failed", m -> m.acmeFailures.getAsLong());
@@ -139,6 +141,7 @@ public final class GatehouseMetrics {
      */
     public synchronized String scrape() {
         upstreams.sync(pools.get());
+        canaries.sync(pools.get());
         certificates.sync(expiries.get());
         return registry.scrape();
     }

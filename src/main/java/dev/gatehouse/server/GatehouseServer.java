@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -126,8 +127,8 @@ public final class GatehouseServer implements AutoCloseable {
     public void start() throws InterruptedException, IOException {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         listeners.start();
-        Optional<Channel> https = Optional.empty();
-        Optional<Channel> http = Optional.empty();
+        Optional<List<Channel>> https = Optional.empty();
+        Optional<List<Channel>> http = Optional.empty();
         try {
             // Bound, but accepting nothing before put(): clients wait in the backlog while certificates load.
             if (tls.isPresent()) {
@@ -147,25 +148,26 @@ public final class GatehouseServer implements AutoCloseable {
                 tls.orElseThrow().load();
                 listeners.put(Listeners.Kind.HTTPS, https.get());
                 state.httpsPort(listeners.port(Listeners.Kind.HTTPS));
-                log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
+                log.info("listening for https on {}", listeners.describe(Listeners.Kind.HTTPS));
             }
             if (http.isPresent()) {
                 listeners.put(Listeners.Kind.HTTP, http.get());
-                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort(),
+                log.info("listening for http on {} (transport {})", listeners.describe(Listeners.Kind.HTTP),
                         transport.name());
             }
             tls.ifPresent(TlsRuntime::start);
             watcher.start();
         } catch (RuntimeException | InterruptedException | IOException e) {
-            https.ifPresent(Channel::close); // bound but not yet put in place: close() would not see them
-            http.ifPresent(Channel::close);
+            // Bound but not yet put in place: close() would not see them.
+            https.ifPresent(l -> l.forEach(Channel::close));
+            http.ifPresent(l -> l.forEach(Channel::close));
             close();
             throw e;
         }
     }
 
-    private Channel bind(Listeners.Kind kind, int port) throws InterruptedException, ListenerBindException {
-        return listeners.bind(kind, config.listen().address(), port, initializer(kind));
+    private List<Channel> bind(Listeners.Kind kind, int port) throws InterruptedException, ListenerBindException {
+        return listeners.bind(kind, config.listen().addresses(), port, initializer(kind));
     }
 
     private static void startAdmin(AdminServer server) throws InterruptedException, ListenerBindException {

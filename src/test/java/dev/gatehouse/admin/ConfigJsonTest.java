@@ -27,11 +27,11 @@ class ConfigJsonTest {
                   api: { targets: [127.0.0.1:8080], policy: least_requests, slow_start: 1500ms }
                 """, Path.of("/etc/gatehouse/gatehouse.yaml"));
 
-        String json = Json.write(ConfigJson.of(config));
+        String json = AdminJson.write(ConfigJson.of(config));
 
         assertThat(json).doesNotContain("c2VjcmV0LW1hYy1rZXk", "the-admin-token-0123456789")
                 .contains("\"hmac_key\":\"[redacted]\"", "\"token\":\"[redacted]\"", "\"key_id\":\"kid-1\"")
-                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false,"
+                .contains("\"listen\":{\"addresses\":[\"0.0.0.0\"],\"http\":80,\"https\":443,\"h2c\":false,"
                         + "\"proxy_protocol\":false,\"proxy_protocol_from\":[]}")
                 .contains("\"hsts\":{\"max_age\":\"365d\"", "\"http\":\"https-only\"")
                 .contains("\"match\":{\"path\":\"/ws/*\",\"methods\":[\"GET\",\"POST\"]")
@@ -59,7 +59,7 @@ class ConfigJsonTest {
                     respond: 204
                 """, Path.of("/etc/gatehouse/gatehouse.yaml"));
 
-        String json = Json.write(ConfigJson.of(config));
+        String json = AdminJson.write(ConfigJson.of(config));
 
         assertThat(json).doesNotContain("dHNpZy1zZWNyZXQtYnl0ZXM=", "acme-dns-password")
                 .contains("\"secret\":\"[redacted]\"", "\"password\":\"[redacted]\"", "\"name\":\"gatehouse-key\"")
