@@ -4,6 +4,7 @@ import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.server.GatehouseServer;
+import dev.gatehouse.server.ListenerBindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
         GatehouseServer server = new GatehouseServer(cfg);
         try {
             server.start();
+        } catch (ListenerBindException e) {
+            // Says which listener and address; the transport's exception adds only its errno.
+            log.error("not started: {}", e.getMessage());
+            return 1;
         } catch (Exception e) {
             boolean privileged = String.valueOf(e.getMessage()).contains("Permission denied");
             log.error("not started: {}{}", e.toString(), privileged

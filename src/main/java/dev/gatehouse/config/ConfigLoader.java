@@ -1,7 +1,6 @@
 package dev.gatehouse.config;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,19 +38,17 @@ public final class ConfigLoader {
 
     private static String read(Path file) throws ConfigException {
         Objects.requireNonNull(file, "file");
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw unreadable(file, "no such file");
         } catch (AccessDeniedException e) {
             throw unreadable(file, "permission denied");
-        } catch (MalformedInputException e) {
-            throw unreadable(file, "not UTF-8 text");
         } catch (IOException e) {
             throw unreadable(file, e.getMessage());
         }
-        return text;
+        return Utf8Text.decode(bytes, file);
     }
 
     /**

@@ -56,8 +56,10 @@ final class ConfigReader {
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
         AcmeSettings acme = new AcmeReader(values, baseDir).read(map);
-        return new GatehouseConfig(source, new ListenReader(values).read(section(map, "listen", ListenReader.KEYS)),
-                email, new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
+        Listen listen = new ListenReader(values).read(section(map, "listen", ListenReader.KEYS));
+        admin.ifPresent(a -> checkAdminPort(map, listen, a));
+        return new GatehouseConfig(source, listen, email,
+                new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
                 timeouts(section(map, "timeouts", TIMEOUT_KEYS)),
@@ -89,6 +91,26 @@ final class ConfigReader {
                     + "\" is not an http(s) URL (expected: like https://hooks.example.com/gatehouse)");
             return Optional.empty();
         }));
+    }
+
+    /** The admin listener may not take a port a client listener binds on an overlapping address. */
+    private void checkAdminPort(YamlMap root, Listen listen, Admin admin) {
+        Optional<String> shared = listen.addresses().stream().filter(a -> BindAddresses.overlap(admin.host(), a))
+                .findFirst();
+        if (admin.port() == 0 || shared.isEmpty()) {
+            return;
+        }
+        String clash = listen.https().isPresent() && listen.https().getAsInt() == admin.port() ? "https"
+                : listen.http().isPresent() && listen.http().getAsInt() == admin.port() ? "http" : null;
+        if (clash == null) {
+            return;
+        }
+        // The admin section was read (and its problems reported) already: a second look must not report them again.
+        Node node = root.get("admin").flatMap(n -> YamlMap.fields(n, "admin", AdminReader.ADMIN_KEYS,
+                new Problems(source))).flatMap(a -> a.get("listen")).orElseThrow();
+        problems.at(node, "admin.listen", "port " + admin.port() + " is also listen." + clash + "'s port on "
+                + shared.get() + (shared.get().equals(admin.host()) ? "" : ", which includes " + admin.host())
+                + " (expected: a port of its own, like 2019)");
     }
 
     AdminReader adminReader() {

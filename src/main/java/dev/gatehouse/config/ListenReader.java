@@ -64,9 +64,9 @@ final class ListenReader {
                 continue;
             }
             String a = text.get();
-            if (!a.matches("[A-Za-z0-9._:-]+")) {
-                problems.at(item, itemPath, "\"" + a + "\" is not an address to bind (expected: like 0.0.0.0, :: or "
-                        + "127.0.0.1, or a list of them)");
+            Optional<String> problem = BindAddresses.problem(a);
+            if (problem.isPresent()) {
+                problems.at(item, itemPath, "\"" + a + "\" " + problem.get() + " (" + BindAddresses.EXPECTED + ")");
             } else if (out.contains(a)) {
                 problems.at(item, itemPath, "\"" + a + "\" is listed twice");
             } else {

@@ -34,6 +34,7 @@ public final class GatehouseMetrics {
 
     private final PrometheusMeterRegistry registry;
     private final TlsHandshakes tls;
+    private final Http2Errors http2Errors;
     private final UpstreamMeters upstreams;
     private final CanaryMeters canaries;
     private final CertificateMeters certificates;
@@ -55,6 +56,7 @@ public final class GatehouseMetrics {
     public GatehouseMetrics(Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.tls = new TlsHandshakes(registry);
+        this.http2Errors = new Http2Errors(registry);
         this.upstreams = new UpstreamMeters(registry);
         this.canaries = new CanaryMeters(registry);
         this.certificates = new CertificateMeters(registry, Objects.requireNonNull(clock, "clock"));
@@ -104,6 +106,11 @@ public final class GatehouseMetrics {
     /** Handshake counters of the HTTPS listeners. */
     public TlsHandshakes tlsHandshakes() {
         return tls;
+    }
+
+    /** The HTTP/2 errors answered to clients, by code: its frame meter goes into every client HTTP/2 codec. */
+    public Http2Errors http2Errors() {
+        return http2Errors;
     }
 
     /** The upstream pools whose targets are reported, read at every scrape (so targets may come and go). */

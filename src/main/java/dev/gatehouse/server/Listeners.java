@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -60,15 +61,17 @@ final class Listeners {
     }
 
     /**
-     * Binds a socket on each address without putting them in place yet. The first address takes {@code port}, the
+     * Binds a socket on each address without putting them in place yet: they accept no connection before {@link #put}
+     * (clients that come meanwhile wait in the backlog). The first address takes {@code port}, the
      * others the port it got (so 0 means one free port for all). In a list each address listens for its own family
      * only (IPv6 with IPV6_V6ONLY), so {@code ["0.0.0.0", "::"]} can share a port; one address alone keeps the
      * transport's default ({@code "::"} and, on epoll, {@code "0.0.0.0"} take both families). A socket {@code kind}
      * already has for the same address, port and mode is reused (a reload that adds an address must not bind the
-     * others twice). Throws when an address cannot be bound, after closing the sockets it opened.
+     * others twice). Throws, naming the listener and the address, when an address cannot be bound, after closing the
+     * sockets it opened.
      */
     List<Channel> bind(Kind kind, List<String> addresses, int port, ChannelInitializer<SocketChannel> initializer)
-            throws InterruptedException {
+            throws InterruptedException, ListenerBindException {
         boolean list = addresses.size() > 1;
         List<Channel> channels = new ArrayList<>(addresses.size());
         List<Channel> opened = new ArrayList<>();
@@ -85,7 +88,11 @@ final class Listeners {
                 if (reused.isPresent()) {
                     channel = reused.get();
                 } else {
-                    channel = bootstrap(initializer, socket, list).bind(socket).sync().channel();
+                    ChannelFuture bound = bootstrap(initializer, socket, list).bind(socket).await();
+                    if (!bound.isSuccess()) {
+                        throw new ListenerBindException("listen." + kind.label, address, next, bound.cause());
+                    }
+                    channel = bound.channel();
                     opened.add(channel);
                     next = ((InetSocketAddress) channel.localAddress()).getPort();
                     channel.attr(BIND_KEY).set(address + " " + next + (familyOnly ? " family-only" : ""));
@@ -93,7 +100,7 @@ final class Listeners {
                 channels.add(channel);
             }
             return List.copyOf(channels);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (InterruptedException | ListenerBindException | RuntimeException e) {
             opened.forEach(c -> c.close().awaitUninterruptibly());
             throw e;
         }
@@ -105,6 +112,7 @@ final class Listeners {
                 .group(acceptors, workers)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
@@ -120,12 +128,16 @@ final class Listeners {
         return b;
     }
 
-    /** Puts {@code listeners} in place of {@code kind}'s and closes those they replace (their connections stay). */
+    /**
+     * Puts {@code listeners} in place of {@code kind}'s, closes those they replace (their connections stay), and starts
+     * accepting on them.
+     */
     synchronized void put(Kind kind, List<Channel> listeners) {
         List<Channel> old = bound.put(kind, List.copyOf(listeners));
         if (old != null) {
             old.stream().filter(c -> !listeners.contains(c)).forEach(c -> c.close().awaitUninterruptibly());
         }
+        listeners.forEach(c -> c.config().setAutoRead(true));
     }
 
     /** Closes what {@link #bind} opened for {@code kind} when it is not put in place after all (a failed reload). */

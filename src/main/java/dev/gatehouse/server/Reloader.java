@@ -224,9 +224,8 @@ final class Reloader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BindFailure("listen." + kind.label + ": interrupted while binding " + where);
-        } catch (Exception e) { // Netty rethrows the socket's checked exception from sync()
-            throw new BindFailure("listen." + kind.label + ": cannot bind " + where + ": " + e.getMessage()
-                    + " (the running listener keeps serving)");
+        } catch (ListenerBindException e) {
+            throw new BindFailure(e.getMessage() + " (the running listener keeps serving)");
         }
     }
 

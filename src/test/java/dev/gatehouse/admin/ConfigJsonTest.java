@@ -12,6 +12,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigJsonTest {
 
     @Test
+    void headerRulesReadAsWrittenWithCredentialsRedacted() throws Exception {
+        GatehouseConfig config = ConfigLoader.parse("""
+                sites:
+                  api.example.com:
+                    request_headers: { set: { Authorization: "Bearer s3cr3t-value", X-Client: "{client_ip}" } }
+                    response_headers: { only: upstream, remove: [Server] }
+                    upstream: api
+                upstreams:
+                  api: { targets: [127.0.0.1:8080] }
+                """, Path.of("/etc/gatehouse/gatehouse.yaml"));
+
+        String json = AdminJson.write(ConfigJson.of(config));
+
+        assertThat(json).doesNotContain("s3cr3t-value")
+                .contains("{\"op\":\"set\",\"name\":\"authorization\",\"value\":\"[redacted]\"",
+                        "{\"op\":\"set\",\"name\":\"x-client\",\"value\":\"{client_ip}\",\"upstream_only\":false}",
+                        "{\"op\":\"remove\",\"name\":\"server\",\"upstream_only\":true}");
+    }
+
+    @Test
     void writesTheConfigWithSecretsRedacted() throws Exception {
         GatehouseConfig config = ConfigLoader.parse("""
                 acme: { eab: { key_id: kid-1, hmac_key: c2VjcmV0LW1hYy1rZXk } }

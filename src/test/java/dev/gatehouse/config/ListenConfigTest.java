@@ -52,8 +52,8 @@ class ListenConfigTest {
                                 + "on every address of its family (expected: one of them)"),
                         tuple(7, "listen.address[4]: \"0:0::0\" and \"::1\" overlap: a wildcard already listens on "
                                 + "every address of its family (expected: one of them)"),
-                        tuple(8, "listen.address[5]: \"a b\" is not an address to bind (expected: like 0.0.0.0, :: or "
-                                + "127.0.0.1, or a list of them)"));
+                        tuple(8, "listen.address[5]: \"a b\" is not an IP address or host name (expected: like 0.0.0.0, "
+                                + ":: or 127.0.0.1)"));
         assertThat(errors("{ address: [] }")).extracting(ConfigError::message)
                 .containsExactly("listen.address: no address given (expected: like 0.0.0.0, or [\"0.0.0.0\", \"::\"])");
     }
