@@ -9,6 +9,7 @@ import dev.gatehouse.upstream.Upstreams;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin API sees of the running server. The server provides it, so this package never depends on the
@@ -44,4 +45,12 @@ public interface RunningInstance {
 
     /** The metrics in the Prometheus text format, for {@code GET /metrics}. */
     String metrics();
+
+    /**
+     * The cluster as {@code GET /cluster} shows it (this node, the Redis state, every node alive and what it holds), as
+     * a JSON object; empty when the config has no {@code cluster:}. Answers from memory.
+     */
+    default Optional<Map<String, Object>> cluster() {
+        return Optional.empty();
+    }
 }

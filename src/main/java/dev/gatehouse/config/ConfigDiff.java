@@ -82,6 +82,10 @@ public final class ConfigDiff {
             refusals.add("admin: changed from " + describeAdmin(before) + " to " + describeAdmin(after)
                     + " (cannot be applied live; restart to apply)");
         }
+        if (!before.cluster().equals(after.cluster())) {
+            refusals.add("cluster: changed (cannot be applied live: the Redis connection and what is shared through it"
+                    + " are set up at start; restart to apply)");
+        }
         if (before.listen().https().isPresent() != after.listen().https().isPresent()) {
             refusals.add("listen.https: turned " + (after.listen().https().isPresent() ? "on" : "off")
                     + " (cannot be applied live: HTTPS and its certificates are set up at start; restart to apply;"

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param acme        ACME settings for automatic HTTPS
  * @param storage     directory for certificates, keys and ACME accounts (default {@code data} beside the config)
  * @param admin       the admin listener, when {@code admin:} is given (off by default)
+ * @param cluster     several nodes sharing state through Redis, when {@code cluster:} is given (off by default)
  */
 public record GatehouseConfig(
         Path source,
@@ -41,7 +42,8 @@ public record GatehouseConfig(
         AccessLog accessLog,
         AcmeSettings acme,
         Path storage,
-        Optional<Admin> admin) {
+        Optional<Admin> admin,
+        Optional<Cluster> cluster) {
 
     public GatehouseConfig {
         Objects.requireNonNull(source, "source");
@@ -58,6 +60,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(acme, "acme");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** Default storage directory name, beside the config file. */

@@ -73,4 +73,9 @@ final class AdminView implements RunningInstance {
     public String metrics() {
         return server.metrics().scrape();
     }
+
+    @Override
+    public java.util.Optional<Map<String, Object>> cluster() {
+        return server.cluster().map(c -> ClusterReport.of(c.status(), Instant.now()));
+    }
 }
