@@ -18,7 +18,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "cluster", "sites", "upstreams");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache",
+            "cluster");
     private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
             "proxy_protocol_from");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
@@ -66,7 +67,30 @@ final class ConfigReader {
                 trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin, new ClusterReader(values, baseDir, env).read(map));
+                admin, notify(map), new CacheReader(values, baseDir).storage(map),
+                new ClusterReader(values, baseDir, env).read(map));
+    }
+
+    /** {@code notify: { webhook: URL }}. */
+    private Notify notify(YamlMap root) {
+        Optional<YamlMap> m = root.get("notify").flatMap(n -> YamlMap.fields(n, "notify", List.of("webhook"), problems));
+        if (m.isEmpty()) {
+            return Notify.NONE;
+        }
+        return new Notify(values.string(m.get(), "webhook").flatMap(url -> {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below like any other bad URL
+            }
+            problems.at(m.get().get("webhook").orElseThrow(), m.get().path("webhook"), "\"" + url
+                    + "\" is not an http(s) URL (expected: like https://hooks.example.com/gatehouse)");
+            return Optional.empty();
+        }));
     }
 
     AdminReader adminReader() {

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param acme        ACME settings for automatic HTTPS
  * @param storage     directory for certificates, keys and ACME accounts (default {@code data} beside the config)
  * @param admin       the admin listener, when {@code admin:} is given (off by default)
+ * @param notifications where certificate alerts go ({@code notify: { webhook: URL }}), none by default
+ * @param cache       where the response cache keeps stored responses (used by sites and routes with {@code cache})
  * @param cluster     several nodes sharing state through Redis, when {@code cluster:} is given (off by default)
  */
 public record GatehouseConfig(
@@ -43,6 +45,8 @@ public record GatehouseConfig(
         AcmeSettings acme,
         Path storage,
         Optional<Admin> admin,
+        Notify notifications,
+        CacheStorage cache,
         Optional<Cluster> cluster) {
 
     public GatehouseConfig {
@@ -60,6 +64,8 @@ public record GatehouseConfig(
         Objects.requireNonNull(acme, "acme");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(cluster, "cluster");
     }
 
