@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +56,7 @@ final class RedisStorage implements Storage, AutoCloseable {
     private final ClusterKeys keys;
     private final SecretCipher cipher;
     private final Optional<ClusterEvents> events;
-    private final String holder;
+    private final java.util.function.Supplier<String> holder;
     private final Duration lockExpiry;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Object pollLock = new Object();
@@ -67,16 +66,16 @@ final class RedisStorage implements Storage, AutoCloseable {
 
     /**
      * @param events     where writes are announced and heard (empty: no announcements, only the poll)
-     * @param holder     this node in lock values ({@code node-id}), for people looking at Redis
+     * @param holder     this node in lock values ({@code name/id}), for people looking at Redis
      * @param lockExpiry the lease of every lock
      */
     RedisStorage(RedisLink link, ClusterKeys keys, Optional<byte[]> encryptionKey, Optional<ClusterEvents> events,
-                 String holder, Duration lockExpiry) {
+                 java.util.function.Supplier<String> holder, Duration lockExpiry) {
         this.link = Objects.requireNonNull(link, "link");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.cipher = new SecretCipher(encryptionKey);
         this.events = Objects.requireNonNull(events, "events");
-        this.holder = holder + "/" + UUID.randomUUID();
+        this.holder = Objects.requireNonNull(holder, "holder");
         this.lockExpiry = lockExpiry;
     }
 
@@ -230,10 +229,10 @@ final class RedisStorage implements Storage, AutoCloseable {
         while (true) {
             long sentAt = System.nanoTime();
             Long token = await(ACQUIRE.<Long>run(link, ScriptOutputType.INTEGER, link.timeout(),
-                    new String[] {keys.lock(name), keys.fence(name)}, LuaScript.arg(holder),
+                    new String[] {keys.lock(name), keys.fence(name)}, LuaScript.arg(holder.get()),
                     LuaScript.arg(lockExpiry.toMillis())), "take lock " + name);
             if (token != null && token > 0) {
-                return new RedisLock(link, keys, name, token, holder, lockExpiry, sentAt);
+                return new RedisLock(link, keys, name, token, holder.get(), lockExpiry, sentAt);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -323,11 +322,21 @@ final class RedisStorage implements Storage, AutoCloseable {
             throw new StorageException("storage: cannot " + what + " on " + describe() + ": interrupted", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof ClusterUnavailableException ? "Redis unreachable (" + cause.getMessage() + ")"
-                    : RedisLink.describe(cause);
-            throw new StorageException("storage: cannot " + what + " on " + describe() + ": " + why, cause);
+            if (cause instanceof ClusterUnavailableException) {
+                throw new Unreachable("storage: cannot " + what + " on " + describe() + ": Redis unreachable ("
+                        + cause.getMessage() + ")", cause);
+            }
+            throw new StorageException("storage: cannot " + what + " on " + describe() + ": "
+                    + RedisLink.describe(cause), cause);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new StorageException("storage: cannot " + what + " on " + describe() + ": no answer from Redis", e);
+            throw new Unreachable("storage: cannot " + what + " on " + describe() + ": no answer from Redis", e);
+        }
+    }
+
+    /** Redis could not be reached or did not answer in time (as opposed to refusing or holding a bad value). */
+    static final class Unreachable extends StorageException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

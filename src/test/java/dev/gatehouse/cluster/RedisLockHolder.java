@@ -30,7 +30,7 @@ public final class RedisLockHolder {
             System.exit(1);
         }
         RedisStorage storage = new RedisStorage(link, new ClusterKeys(args[1]), Optional.empty(), Optional.empty(),
-                "holder", Duration.ofMillis(Long.parseLong(args[3])));
+                () -> "holder", Duration.ofMillis(Long.parseLong(args[3])));
         Storage.Lock lock = storage.lock(args[2], Duration.ofSeconds(10));
         System.out.println("locked");
         System.out.flush();

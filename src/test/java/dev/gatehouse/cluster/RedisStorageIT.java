@@ -87,7 +87,7 @@ class RedisStorageIT extends StorageContract {
         }
         link.start();
         assertThat(link.awaitUp(Duration.ofSeconds(10))).as("connected to " + redis.uri()).isTrue();
-        RedisStorage s = new RedisStorage(link, keys, key, events, "test", LOCK_EXPIRY);
+        RedisStorage s = new RedisStorage(link, keys, key, events, () -> "test", LOCK_EXPIRY);
         opened.add(s);
         prefixes.put(s, prefix);
         return s;
