@@ -457,7 +457,7 @@ public final class CertificateManager implements AutoCloseable {
         } catch (AcmeIssueException e) {
             acmeFailed(certificate, e);
         } catch (StorageException e) {
-            storageFailed(certificate, e);
+            storageFailed(certificate, e, forced);
         }
     }
 
@@ -529,12 +529,12 @@ public final class CertificateManager implements AutoCloseable {
      * {@link #STORAGE_RETRY}, with the certificate in place served meanwhile: ordering without the lock could make
      * every node order the same name.
      */
-    private void storageFailed(ManagedCertificate certificate, StorageException e) {
+    private void storageFailed(ManagedCertificate certificate, StorageException e, boolean forced) {
         Instant retry = clock.instant().plus(STORAGE_RETRY);
         log.warn("tls name={} renewal deferred, {}, retry at {}: {}", certificate.id(),
                 served.containsKey(certificate.id()) ? "keeping the current certificate" : "no certificate to serve yet",
                 retry, e.getMessage());
-        scheduleAcme(certificate, retry, false);
+        scheduleAcme(certificate, retry, forced); // a renewal asked for is still owed
     }
 
     /** Another process stored a certificate (shared storage): served here too when it is newer than ours. */
