@@ -44,10 +44,15 @@ final class ClusterEvents {
 
     /** Tells every node; a failure is only logged (the periodic reads catch up). */
     void publish(String kind, String payload) {
-        link.publish(channel, kind + "\t" + self + "\t" + payload).exceptionally(e -> {
+        send(kind, payload).exceptionally(e -> {
             log.debug("cluster: announcing {} {} failed: {}", kind, payload, e.getMessage());
             return 0L;
         });
+    }
+
+    /** Tells every node; the future completes once Redis passed it on (with how many nodes heard it). */
+    java.util.concurrent.CompletableFuture<Long> send(String kind, String payload) {
+        return link.publish(channel, kind + "\t" + self + "\t" + payload);
     }
 
     private void dispatch(String message) {

@@ -43,12 +43,32 @@ record ClusterKeys(String prefix) {
 
     /** A storage value. */
     String value(String key) {
-        return tagged() + ":s:" + key;
+        return valuePrefix() + key;
     }
 
-    /** A storage value's write time and size. */
-    String meta(String key) {
-        return tagged() + ":m:" + key;
+    /** What {@link #value} puts before the storage key. */
+    String valuePrefix() {
+        return tagged() + ":s:";
+    }
+
+    /** Every storage value's write time and size: storage key to {@code "millis size"}. */
+    String meta() {
+        return tagged() + ":meta";
+    }
+
+    /** One more at every storage write or delete: other nodes notice changes they missed by polling it. */
+    String changes() {
+        return tagged() + ":changes";
+    }
+
+    /** The HTTP-01 answers of orders in progress on any node: token to key authorization. */
+    String http01() {
+        return tagged() + ":http01";
+    }
+
+    /** The TLS-ALPN-01 challenge certificates of orders in progress on any node: name to PEM key and certificate. */
+    String tlsAlpn01() {
+        return tagged() + ":alpn";
     }
 
     /** Every storage key, sorted (for listing by prefix without SCAN). */

@@ -1,6 +1,9 @@
 package dev.gatehouse.cluster;
 
+import dev.gatehouse.acme.ChallengeResponder;
 import dev.gatehouse.config.Cluster;
+import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.limits.CounterStore;
 import dev.gatehouse.upstream.Registrations;
 import dev.gatehouse.upstream.Upstreams;
@@ -37,6 +40,8 @@ public final class ClusterNode implements AutoCloseable {
     private ClusterEvents events;
     private RedisCounterStore counters;
     private SharedTargets targets;
+    private ClusterStorage storageShared;
+    private SharedChallenges challenges;
 
     /**
      * @param storage this node's storage directory (its id is kept there)
@@ -68,6 +73,42 @@ public final class ClusterNode implements AutoCloseable {
         return targets;
     }
 
+    /**
+     * Certificates, keys, ACME accounts and the local CA in Redis, with a copy in {@code local} (this node's storage
+     * directory) that answers while Redis is away.
+     */
+    public synchronized Storage storage(FileStorage local) {
+        if (storageShared == null) {
+            RedisStorage redis = new RedisStorage(link, keys, config.encryptionKey(), Optional.of(events()),
+                    () -> identity == null ? "starting" : identity.name() + "/" + identity.id(),
+                    RedisStorage.DEFAULT_LOCK_EXPIRY);
+            storageShared = new ClusterStorage(redis, local);
+        }
+        return storageShared;
+    }
+
+    /** ACME challenge answers put on every node's listeners, so the CA may ask any of them. */
+    public synchronized ChallengeResponder challenges(ChallengeResponder local) {
+        if (challenges == null) {
+            challenges = new SharedChallenges(local, link, keys, events());
+        }
+        return challenges;
+    }
+
+    /**
+     * Waits until Redis answers, at most twice the configured timeout: at start, before certificates are loaded, so
+     * a new node serves what the cluster holds at once. Returns whether Redis is up; when not, the node starts from
+     * its local copy and catches up later.
+     */
+    public boolean awaitRedis() throws InterruptedException {
+        boolean up = link.awaitUp(config.timeout().multipliedBy(2));
+        if (!up) {
+            log.warn("cluster: Redis not reachable yet at start; serving certificates from the local copy in {}",
+                    storage);
+        }
+        return up;
+    }
+
     private synchronized ClusterEvents events() {
         if (events == null) {
             events = new ClusterEvents(link, keys, "starting");
@@ -94,6 +135,9 @@ public final class ClusterNode implements AutoCloseable {
         heartbeats.start();
         if (targets != null) {
             targets.start();
+        }
+        if (challenges != null) {
+            challenges.start();
         }
     }
 
@@ -131,6 +175,9 @@ public final class ClusterNode implements AutoCloseable {
         }
         if (heartbeats != null) {
             heartbeats.close();
+        }
+        if (storageShared != null) {
+            storageShared.close();
         }
         link.close();
     }

@@ -274,6 +274,18 @@ public final class RedisLink implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Waits until Redis answers, at most {@code limit}: at start, so that a node reads the shared state before it
+     * falls back to its local copy. Returns whether it is up.
+     */
+    public boolean awaitUp(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (state != State.UP && !closed && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+        }
+        return state == State.UP;
+    }
+
     /** The last failure's cause, for the admin API; empty when none happened. */
     public String lastError() {
         return lastError;

@@ -13,6 +13,7 @@ import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
@@ -87,7 +88,10 @@ public final class GatehouseServer implements AutoCloseable {
         this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
-                        listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0)))
+                        listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0),
+                        cluster.map(c -> c.storage(new FileStorage(config.storage())))
+                                .orElseGet(() -> new FileStorage(config.storage())),
+                        responder -> cluster.map(c -> c.challenges(responder)).orElse(responder)))
                 : Optional.empty();
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
@@ -169,6 +173,9 @@ public final class GatehouseServer implements AutoCloseable {
             upstreams.start();
             if (cluster.isPresent()) {
                 cluster.get().start(); // connects in the background: a node starts while Redis is down
+                if (tls.isPresent()) {
+                    cluster.get().awaitRedis(); // a new node serves the cluster's certificates at once
+                }
             }
             state.bodies().start();
             if (https.isPresent()) {
