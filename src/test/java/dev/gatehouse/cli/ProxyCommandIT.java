@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -37,16 +36,15 @@ class ProxyCommandIT {
             try (JarProcess gh = JarProcess.start(dir, "proxy", "--from", "localhost:" + https,
                     "--to", a.address(), "--to", "http://" + b.address(), "--http-port", String.valueOf(http))) {
                 gh.awaitListening(http, START);
-                gh.awaitListening(https, START);
-                // The local CA is made off the event loop: its root may be written after the listeners are up.
+                // Ports are bound (and accept into the backlog) before the local CA is made: wait for its root.
                 Path root = dir.resolve("data/local-ca/root.pem");
                 long deadline = System.nanoTime() + START.toNanos();
-                while (!Files.isRegularFile(root) && System.nanoTime() < deadline) {
+                while (!java.nio.file.Files.exists(root) && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
 
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                        .sslContext(TlsProbe.trusting(root).newContext()).build();
+                        .sslContext(TlsProbe.trusting(dir.resolve("data/local-ca/root.pem")).newContext()).build();
                 Set<String> backends = new HashSet<>();
                 for (int i = 0; i < 4; i++) {
                     HttpResponse<String> r = client.send(HttpRequest.newBuilder(
