@@ -1,5 +1,6 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.config.CanarySpec;
 import dev.gatehouse.config.ConfigDiff;
 import dev.gatehouse.config.Target;
 import dev.gatehouse.config.Upstream;
@@ -121,6 +122,7 @@ public final class Upstreams implements AutoCloseable {
         }
         group = groupFactory.get();
         pools.values().forEach(this::startChecker);
+        pools.values().forEach(p -> applyConfigCanary(p, p.config().canary()));
         housekeeping = group.next().scheduleAtFixedRate(() -> {
             try {
                 pools.values().forEach(UpstreamPool::tick);
@@ -166,6 +168,7 @@ public final class Upstreams implements AutoCloseable {
         pools = Collections.unmodifiableMap(next);
         if (group != null) {
             startChecker(pool);
+            applyConfigCanary(pool, config.canary());
         }
         return pool;
     }
@@ -173,7 +176,8 @@ public final class Upstreams implements AutoCloseable {
     /**
      * A pool in both files whose settings or targets changed: targets new in the file are added (with slow start),
      * re-weighted ones take their new weight, removed ones drain; targets registered through the admin API are left
-     * alone. The health checker restarts when its settings changed.
+     * alone. The health checker restarts when its settings changed; the file's canary starts, is replaced or stops
+     * when {@code canary:} changed.
      */
     public synchronized void update(ConfigDiff.PoolChange change) {
         UpstreamPool pool = pools.get(change.name());
@@ -196,6 +200,18 @@ public final class Upstreams implements AutoCloseable {
         if (change.healthChanged() && group != null) {
             stopChecker(pool.name());
             startChecker(pool);
+        }
+        if (change.canaryChanged()) {
+            applyConfigCanary(pool, change.after().canary());
+        }
+    }
+
+    /** The file's {@code canary:} (see {@link UpstreamPool#applyConfigCanary}); one that cannot start is logged. */
+    private static void applyConfigCanary(UpstreamPool pool, Optional<CanarySpec> wanted) {
+        try {
+            pool.applyConfigCanary(wanted);
+        } catch (IllegalStateException e) {
+            log.error(e.getMessage());
         }
     }
 
