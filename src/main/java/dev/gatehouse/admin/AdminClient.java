@@ -74,10 +74,21 @@ public final class AdminClient {
         return send("POST", path);
     }
 
+    /** POSTs {@code body} (maps, lists, strings, numbers) as JSON. */
+    public Response post(String path, Map<String, Object> body) throws IOException, InterruptedException {
+        return send("POST", path, Optional.of(Json.write(body)));
+    }
+
     private Response send(String method, String path) throws IOException, InterruptedException {
+        return send(method, path, Optional.empty());
+    }
+
+    private Response send(String method, String path, Optional<String> json) throws IOException, InterruptedException {
         URI uri = base.resolve(path);
         HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json");
+                .method(method, json.map(HttpRequest.BodyPublishers::ofString)
+                        .orElse(HttpRequest.BodyPublishers.noBody())).header("Accept", "application/json");
+        json.ifPresent(j -> r.header("Content-Type", "application/json"));
         token.ifPresent(t -> r.header("Authorization", "Bearer " + t));
         HttpResponse<String> res;
         try {

@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/errors, /metrics, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
+            + "/errors, /metrics, /explain, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
 
     private final RunningInstance instance;
     private final AdminAccess access;
@@ -31,6 +31,7 @@ final class AdminRouter {
     private final ConfigEndpoint config;
     private final SitesEndpoint sites;
     private final StatusEndpoint status;
+    private final ExplainEndpoint explain;
 
     AdminRouter(RunningInstance instance, AdminAccess access, RecentErrors errors, IntSupplier adminPort, Clock clock) {
         this.instance = instance;
@@ -40,6 +41,7 @@ final class AdminRouter {
         this.config = new ConfigEndpoint(instance);
         this.sites = new SitesEndpoint(instance, certificates);
         this.status = new StatusEndpoint(instance, certificates, errors, adminPort, clock);
+        this.explain = new ExplainEndpoint(instance);
     }
 
     Reply handle(AdminRequest request) {
@@ -93,6 +95,9 @@ final class AdminRouter {
                 }
                 case "reload" -> {
                     return config.reload(method, path);
+                }
+                case "explain" -> {
+                    return explain.handle(method, path, body);
                 }
                 case "metrics" -> {
                     allow(method, path, "GET");

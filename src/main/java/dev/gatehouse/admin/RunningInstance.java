@@ -9,6 +9,7 @@ import dev.gatehouse.upstream.Upstreams;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin API sees of the running server. The server provides it, so this package never depends on the
@@ -44,4 +45,12 @@ public interface RunningInstance {
 
     /** The metrics in the Prometheus text format, for {@code GET /metrics}. */
     String metrics();
+
+    /**
+     * What the running config would do with a request, as JSON values ({@code POST /explain}); nothing is sent.
+     * Reads the config file for positions and storage for the certificate: blocking.
+     *
+     * @throws IllegalArgumentException when the method, URL, a header line or the client address cannot be read
+     */
+    Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client);
 }

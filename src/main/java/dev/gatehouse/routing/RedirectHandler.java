@@ -31,16 +31,20 @@ public final class RedirectHandler implements Handler {
     }
 
     static String expand(String template, Exchange exchange) {
+        return expand(template, exchange.secure(), exchange.host(), exchange.request().uri());
+    }
+
+    /** The Location a redirect to {@code template} gives a request ({@code gatehouse explain} shows it). */
+    public static String expand(String template, boolean secure, String host, String uri) {
         if (template.indexOf('{') < 0) {
             return template;
         }
-        String uri = exchange.request().uri();
         String path = RequestPaths.rawPath(uri);
         int q = uri.indexOf('?');
         String query = q >= 0 ? uri.substring(q + 1) : "";
         return template
-                .replace("{scheme}", exchange.secure() ? "https" : "http")
-                .replace("{host}", exchange.host())
+                .replace("{scheme}", secure ? "https" : "http")
+                .replace("{host}", host)
                 .replace("{uri}", uri.startsWith("/") ? uri : path + (q >= 0 ? "?" + query : ""))
                 .replace("{path}", path)
                 .replace("{query}", query);

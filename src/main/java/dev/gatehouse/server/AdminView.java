@@ -3,6 +3,9 @@ package dev.gatehouse.server;
 import dev.gatehouse.admin.RunningInstance;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.explain.ExplainRequest;
+import dev.gatehouse.explain.Explainer;
+import dev.gatehouse.explain.ExplanationJson;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.tls.CertificateInventory;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The server as the admin API sees it; every call asks the server for what is current, so reloads show at once. */
 final class AdminView implements RunningInstance {
@@ -72,5 +76,11 @@ final class AdminView implements RunningInstance {
     @Override
     public String metrics() {
         return server.metrics().scrape();
+    }
+
+    @Override
+    public Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client) {
+        ExplainRequest request = ExplainRequest.parse(method, url, headers, client);
+        return ExplanationJson.of(Explainer.of(server.compiled()).explain(request));
     }
 }
