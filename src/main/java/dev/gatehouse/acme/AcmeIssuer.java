@@ -66,6 +66,7 @@ public final class AcmeIssuer {
     private final ChallengeResponder responder;
     private final Timeouts timeouts;
     private final DnsChallenges dnsChallenges;
+    private AcmeSessions sessions; // guarded by this; made on the first order (reads the trust file)
 
     /** With {@link Timeouts#DEFAULTS}; acme-dns registrations are kept in memory only. */
     public AcmeIssuer(AcmeSettings settings, Optional<String> email, AccountKeys accountKeys, ChallengeResponder responder) {
@@ -116,6 +117,16 @@ public final class AcmeIssuer {
      */
     public Issued issue(List<String> names, KeyPair certificateKey, Optional<DnsSettings> siteDns)
             throws AcmeIssueException, InterruptedException {
+        return issue(names, certificateKey, siteDns, Optional.empty());
+    }
+
+    /**
+     * {@link #issue(List, KeyPair, Optional)} for a renewal: the order names the certificate it replaces (ARI, RFC
+     * 9773 section 5), so a CA that offers renewal information can exempt it from rate limits and link the two; a CA
+     * without ARI gets a plain order.
+     */
+    public Issued issue(List<String> names, KeyPair certificateKey, Optional<DnsSettings> siteDns,
+                        Optional<X509Certificate> replaces) throws AcmeIssueException, InterruptedException {
         List<String> order = normalize(names);
         Objects.requireNonNull(certificateKey, "certificateKey");
         Context context = context(order, ChallengePlan.of(settings, siteDns));
@@ -125,7 +136,7 @@ public final class AcmeIssuer {
             long started = System.nanoTime();
             log.info("acme name={} ca={} ordering", String.join(",", order), directory);
             try {
-                Issued issued = new OrderFlow(context, directory, order).issue(certificateKey);
+                Issued issued = new OrderFlow(context, directory, order).replacing(replaces).issue(certificateKey);
                 log.info("acme name={} ca={} issued by \"{}\" in {} ms, valid until {}", String.join(",", order), directory,
                         issued.issuer(), (System.nanoTime() - started) / 1_000_000, issued.leaf().getNotAfter().toInstant());
                 return issued;
@@ -153,6 +164,14 @@ public final class AcmeIssuer {
                 .renewalWindow(cert);
     }
 
+    /** The sessions of every order: one HTTP client (and its kept-alive connections) for all of them. */
+    private synchronized AcmeSessions sessions() throws IOException, GeneralSecurityException {
+        if (sessions == null) {
+            sessions = AcmeSessions.create(settings.trust(), timeouts.network());
+        }
+        return sessions;
+    }
+
     /** Fails before any order is placed (orders count against CA rate limits) when no challenge can be answered. */
     private void requireChallenge(List<String> names, ChallengePlan plan) throws AcmeIssueException {
         Optional<String> problem = plan.problem(names, responder.available());
@@ -164,8 +183,7 @@ public final class AcmeIssuer {
 
     private Context context(List<String> names, ChallengePlan plan) throws AcmeIssueException {
         try {
-            return new Context(settings, email, accountKeys, responder, timeouts,
-                    AcmeSessions.create(settings.trust(), timeouts.network()), plan, dnsChallenges);
+            return new Context(settings, email, accountKeys, responder, timeouts, sessions(), plan, dnsChallenges);
         } catch (IOException | GeneralSecurityException e) {
             throw new AcmeIssueException(names, settings.directories().get(0), AcmeIssueException.Step.DIRECTORY,
                     Optional.empty(), Optional.empty(), Optional.empty(),

@@ -53,6 +53,8 @@ final class OrderFlow {
     private static final Logger log = LoggerFactory.getLogger(AcmeIssuer.class);
     /** The account-does-not-exist error (RFC 8555 §7.3.1) that {@code onlyExisting} lookups answer. */
     private static final URI ACCOUNT_DOES_NOT_EXIST = URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
+    /** RFC 8555 section 6.7: the CA's rate limit; retried after its Retry-After, never without the limit. */
+    static final URI RATE_LIMITED = URI.create("urn:ietf:params:acme:error:rateLimited");
     /** P-256 for account keys: small, fast, accepted by every CA. */
     private static final String CURVE = "secp256r1";
 
@@ -61,6 +63,7 @@ final class OrderFlow {
     private final List<String> names;
     private final String nameList;
     private Optional<ChallengeType> challenge = Optional.empty();
+    private Optional<X509Certificate> replaces = Optional.empty();
 
     OrderFlow(AcmeIssuer.Context context, URI directory, List<String> names) {
         this.context = context;
@@ -69,10 +72,16 @@ final class OrderFlow {
         this.nameList = String.join(",", names);
     }
 
+    /** The certificate this order renews, named in the order when the CA offers ARI (RFC 9773 section 5). */
+    OrderFlow replacing(Optional<X509Certificate> certificate) {
+        this.replaces = certificate;
+        return this;
+    }
+
     Issued issue(KeyPair certificateKey) throws AcmeIssueException, InterruptedException {
         Session session = openDirectory();
         Login login = login(session);
-        Order order = call(Step.ORDER, () -> login.newOrder().domains(names).create());
+        Order order = newOrder(session, login);
         log.debug("acme name={} ca={} order={} created", nameList, directory, order.getLocation());
         List<Authorization> viaDns = new ArrayList<>();
         for (Authorization authorization : call(Step.ORDER, order::getAuthorizations)) {
@@ -96,6 +105,28 @@ final class OrderFlow {
         List<X509Certificate> chain = certificate.getCertificateChain();
         URI account = call(Step.DOWNLOAD, () -> login.getAccountLocation().toURI());
         return new Issued(chain, directory, account, chain.get(0).getIssuerX500Principal().getName(), renewalWindow(certificate));
+    }
+
+    /**
+     * newOrder, with {@code replaces} when renewing at a CA that offers ARI. A CA may refuse the link (the old
+     * certificate came from another CA or account, or was replaced already): the order is then placed without it,
+     * since the renewal matters more than the link. A rate limit is no such refusal and stops here.
+     */
+    private Order newOrder(Session session, Login login) throws AcmeIssueException {
+        boolean ari = replaces.isPresent() && call(Step.ORDER,
+                () -> session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent());
+        if (ari) {
+            try {
+                return call(Step.ORDER, () -> login.newOrder().domains(names).replaces(replaces.get()).create());
+            } catch (AcmeIssueException e) {
+                if (e.problem().map(p -> p.type().equals(RATE_LIMITED)).orElse(false)) {
+                    throw e;
+                }
+                log.info("acme name={} ca={} order replacing the current certificate refused ({}), ordering anew",
+                        nameList, directory, e.getMessage());
+            }
+        }
+        return call(Step.ORDER, () -> login.newOrder().domains(names).create());
     }
 
     /** The CA's ARI window for a certificate it issued; empty when the CA does not offer ARI or has no account for us. */

@@ -76,19 +76,27 @@ public final class AdminClient {
 
     /** POSTs {@code body} (maps, lists, strings, numbers) as JSON. */
     public Response post(String path, Map<String, Object> body) throws IOException, InterruptedException {
-        return send("POST", path, Optional.of(Json.write(body)));
+        return post(path, Json.write(body));
+    }
+
+    /** POST with a JSON body. */
+    public Response post(String path, String json) throws IOException, InterruptedException {
+        return send("POST", path, json);
     }
 
     private Response send(String method, String path) throws IOException, InterruptedException {
-        return send(method, path, Optional.empty());
+        return send(method, path, null);
     }
 
-    private Response send(String method, String path, Optional<String> json) throws IOException, InterruptedException {
+    private Response send(String method, String path, String json) throws IOException, InterruptedException {
         URI uri = base.resolve(path);
         HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .method(method, json.map(HttpRequest.BodyPublishers::ofString)
-                        .orElse(HttpRequest.BodyPublishers.noBody())).header("Accept", "application/json");
-        json.ifPresent(j -> r.header("Content-Type", "application/json"));
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .header("Accept", "application/json");
+        if (json != null) {
+            r.header("Content-Type", "application/json");
+        }
         token.ifPresent(t -> r.header("Authorization", "Bearer " + t));
         HttpResponse<String> res;
         try {

@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/errors, /metrics, /explain, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
+            + "/errors, /metrics, /explain, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
+            + "/upstreams/{pool}/targets/{address}";
 
     private final RunningInstance instance;
     private final AdminAccess access;
@@ -32,6 +33,7 @@ final class AdminRouter {
     private final SitesEndpoint sites;
     private final StatusEndpoint status;
     private final ExplainEndpoint explain;
+    private final CacheEndpoint cache;
 
     AdminRouter(RunningInstance instance, AdminAccess access, RecentErrors errors, IntSupplier adminPort, Clock clock) {
         this.instance = instance;
@@ -42,6 +44,7 @@ final class AdminRouter {
         this.sites = new SitesEndpoint(instance, certificates);
         this.status = new StatusEndpoint(instance, certificates, errors, adminPort, clock);
         this.explain = new ExplainEndpoint(instance);
+        this.cache = new CacheEndpoint(instance);
     }
 
     Reply handle(AdminRequest request) {
@@ -75,6 +78,9 @@ final class AdminRouter {
         String first = seg.get(0);
         if (first.equals("upstreams")) {
             return upstreams.handle(method, path, seg, body);
+        }
+        if (first.equals("cache")) {
+            return cache.handle(method, path, seg, body);
         }
         if (first.equals("certificates")) {
             return certificates.handle(method, path, seg);

@@ -1,7 +1,7 @@
 package dev.gatehouse.admin;
 
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,9 +1,10 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 
 import java.time.Instant;
@@ -45,6 +46,9 @@ public interface RunningInstance {
 
     /** The metrics in the Prometheus text format, for {@code GET /metrics}. */
     String metrics();
+
+    /** The response cache (empty while no site or route has {@code cache}), for purges. */
+    ResponseCache cache();
 
     /**
      * What the running config would do with a request, as JSON values ({@code POST /explain}); nothing is sent.

@@ -7,7 +7,7 @@ import dev.gatehouse.config.RouteMatch;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.config.ValueMatch;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +36,8 @@ final class SitesEndpoint {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", site.host());
             m.put("tls", tls(site.tls()));
+            m.put("aliases", site.aliases());
+            m.put("key_types", site.keyTypes().stream().map(k -> k.configName()).toList());
             m.put("http", site.http().configName());
             m.put("hsts", site.hsts().map(SitesEndpoint::hsts));
             m.put("routes", site.routes().stream().map(SitesEndpoint::route).toList());

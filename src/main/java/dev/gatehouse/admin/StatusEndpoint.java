@@ -1,6 +1,6 @@
 package dev.gatehouse.admin;
 
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.PoolStatus;
 import dev.gatehouse.upstream.UpstreamPool;
 

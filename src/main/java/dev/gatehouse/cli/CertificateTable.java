@@ -1,6 +1,6 @@
 package dev.gatehouse.cli;
 
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -2,10 +2,12 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.admin.AdminClient;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -53,14 +55,14 @@ final class CertsCommand extends ConfigCommand {
                 // Not running: storage says the same, minus what is only in the instance's memory.
             }
         }
-        FileStorage storage = ConfigOption.storage(cfg);
+        CertificateStore storage = ConfigOption.storage(cfg);
         try {
             statuses = new CertificateInventory(cfg, storage).statuses();
         } catch (StorageException e) {
             err.println(e.getMessage());
             return 1;
         }
-        out.println("storage: " + storage.root());
+        out.println("storage: " + storage.describe());
         return print(statuses, out);
     }
 

@@ -5,10 +5,12 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.Site;
 import dev.gatehouse.config.SiteTls;
 import dev.gatehouse.storage.CertificateMeta;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.RenewRequests;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.RenewRequests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +64,7 @@ final class CertsRenewCommand extends ConfigCommand {
                     + "there is nothing to renew%n", host, files.cert());
             return 1;
         }
-        FileStorage storage = ConfigOption.storage(cfg);
+        CertificateStore storage = ConfigOption.storage(cfg);
         Optional<CertificateMeta> before;
         try {
             before = storage.loadMeta(host);
@@ -81,7 +83,7 @@ final class CertsRenewCommand extends ConfigCommand {
     }
 
     /** {@code POST /certificates/NAME/renew}; empty when no instance answers and the request should go to storage. */
-    private OptionalInt viaAdmin(AdminClient client, FileStorage storage, String host, Optional<CertificateMeta> before,
+    private OptionalInt viaAdmin(AdminClient client, CertificateStore storage, String host, Optional<CertificateMeta> before,
                                  PrintWriter out, PrintWriter err) throws InterruptedException {
         try {
             AdminClient.Response r = client.post("certificates/" + host + "/renew");
@@ -106,9 +108,9 @@ final class CertsRenewCommand extends ConfigCommand {
     }
 
     /** A marker file in storage that a running instance sharing it picks up. */
-    private int viaStorage(FileStorage storage, String host, Optional<CertificateMeta> before, PrintWriter out,
+    private int viaStorage(CertificateStore storage, String host, Optional<CertificateMeta> before, PrintWriter out,
                            PrintWriter err) throws InterruptedException {
-        Path marker;
+        String marker;
         try {
             storage.open();
             marker = RenewRequests.request(storage, host);
@@ -116,9 +118,9 @@ final class CertsRenewCommand extends ConfigCommand {
             err.println("certs renew: " + e.getMessage());
             return 1;
         }
-        out.printf("%s: renewal requested (%s)%n", host, marker);
+        out.printf("%s: renewal requested (%s/%s)%n", host, storage.describe(), marker);
         if (waitSeconds == null) {
-            out.println("A running Gatehouse using " + storage.root() + " renews it within a few seconds; "
+            out.println("A running Gatehouse using " + storage.describe() + " renews it within a few seconds; "
                     + "nothing happens until one runs. See the outcome with: gatehouse certs");
             return 0;
         }
@@ -130,7 +132,7 @@ final class CertsRenewCommand extends ConfigCommand {
      * Polls the meta data until its last attempt moves past the one seen before the request, for {@code --wait}
      * seconds; {@code marker} is the request file when there is one (not for requests made through the admin API).
      */
-    private int await(FileStorage storage, String host, Optional<Path> marker, Optional<CertificateMeta> before,
+    private int await(CertificateStore storage, String host, Optional<String> marker, Optional<CertificateMeta> before,
                       PrintWriter out, PrintWriter err) throws InterruptedException {
         Duration limit = Duration.ofSeconds(Math.max(0, waitSeconds));
         Optional<Instant> attemptBefore = before.flatMap(CertificateMeta::lastAttempt);
@@ -156,10 +158,10 @@ final class CertsRenewCommand extends ConfigCommand {
                 return 0;
             }
             if (!Instant.now().isBefore(deadline)) {
-                if (marker.isPresent() && Files.exists(marker.get())) {
+                if (marker.isPresent() && stillThere(storage, marker.get())) {
                     err.printf("%s: no running Gatehouse picked up the request within %ds (is one running with "
                             + "storage %s?); the request stays and is served when one starts%n", host,
-                            limit.toSeconds(), storage.root());
+                            limit.toSeconds(), storage.describe());
                 } else {
                     err.printf("%s: a running Gatehouse took the request but the renewal has not finished within "
                             + "%ds; see the outcome later with: gatehouse certs%n", host, limit.toSeconds());
@@ -167,6 +169,14 @@ final class CertsRenewCommand extends ConfigCommand {
                 return 1;
             }
             Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private static boolean stillThere(CertificateStore storage, String key) {
+        try {
+            return storage.storage().exists(key);
+        } catch (StorageException e) {
+            return true; // cannot tell: say what is most likely
         }
     }
 }

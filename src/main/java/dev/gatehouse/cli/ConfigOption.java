@@ -3,7 +3,9 @@ package dev.gatehouse.cli;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -27,7 +29,7 @@ final class ConfigOption {
         }
     }
 
-    static FileStorage storage(GatehouseConfig config) {
-        return new FileStorage(config.storage());
+    static CertificateStore storage(GatehouseConfig config) {
+        return new CertificateStore(new FileStorage(config.storage()));
     }
 }

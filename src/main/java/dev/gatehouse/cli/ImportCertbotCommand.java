@@ -2,9 +2,11 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.SiteTls;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
-import dev.gatehouse.tls.RenewRequests;
-import dev.gatehouse.tls.CertbotImport;
+import dev.gatehouse.storage.Storage;
+import dev.gatehouse.certificates.RenewRequests;
+import dev.gatehouse.certificates.CertbotImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -33,7 +35,7 @@ final class ImportCertbotCommand extends ConfigCommand {
 
     @Override
     int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
-        FileStorage storage = ConfigOption.storage(cfg);
+        CertificateStore storage = ConfigOption.storage(cfg);
         Set<String> sites = cfg.sites().values().stream()
                 .filter(s -> !(s.tls() instanceof SiteTls.Files))
                 .map(s -> s.host().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
@@ -51,7 +53,7 @@ final class ImportCertbotCommand extends ConfigCommand {
             err.println("import certbot: " + e.getMessage());
             return 1;
         } finally {
-            SudoOwnership.restore(storage.root());
+            SudoOwnership.restore(cfg.storage());
         }
         int imported = 0;
         int skipped = 0;
@@ -79,7 +81,7 @@ final class ImportCertbotCommand extends ConfigCommand {
                         String.join(", ", notSites));
             }
         }
-        out.printf("%d imported, %d skipped from %s into %s%n", imported, skipped, dir, storage.root());
+        out.printf("%d imported, %d skipped from %s into %s%n", imported, skipped, dir, storage.describe());
         if (imported > 0) {
             out.println("A running Gatehouse serves them within a few seconds (else from its next start) and renews "
                     + "them over ACME when due.");

@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HTTPS edge server: TLS with automatic certificates, routing, load balancing.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ReloadCommand.class,
-                CertsCommand.class, ExplainCommand.class, TrustCommand.class, UntrustCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+                CertsCommand.class, CacheCommand.class, ExplainCommand.class, TrustCommand.class, UntrustCommand.class, ImportCommand.class, HashPasswordCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,12 +1,14 @@
 package dev.gatehouse.cli;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.LocalCa;
-import dev.gatehouse.tls.SystemTrust;
-import dev.gatehouse.tls.SystemTrustException;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.LocalCa;
+import dev.gatehouse.certificates.SystemTrust;
+import dev.gatehouse.certificates.SystemTrustException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,15 +40,15 @@ final class TrustCommand extends ConfigCommand {
 
     @Override
     int run(GatehouseConfig cfg, PrintWriter out, PrintWriter err) throws InterruptedException {
-        FileStorage storage = ConfigOption.storage(cfg);
+        CertificateStore storage = ConfigOption.storage(cfg);
         LocalCa ca;
         try {
             boolean existed = storage.loadLocalCa().isPresent();
             storage.open();
             ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
             if (!existed) {
-                SudoOwnership.restore(storage.root());
-                err.println("created the local CA in " + storage.root().resolve("local-ca"));
+                SudoOwnership.restore(cfg.storage());
+                err.println("created the local CA in " + storage.describe() + "/local-ca");
             }
         } catch (StorageException e) {
             err.println("trust: " + e.getMessage());

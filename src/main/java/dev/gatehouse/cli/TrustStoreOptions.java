@@ -1,6 +1,6 @@
 package dev.gatehouse.cli;
 
-import dev.gatehouse.tls.SystemTrust;
+import dev.gatehouse.certificates.SystemTrust;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.gatehouse.cli;
 
-import dev.gatehouse.tls.SystemTrust;
-import dev.gatehouse.tls.SystemTrustException;
+import dev.gatehouse.certificates.SystemTrust;
+import dev.gatehouse.certificates.SystemTrustException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,6 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.certificates.ManagedCertificate;
 import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
@@ -24,6 +25,12 @@ final class ValidateCommand implements Callable<Integer> {
             GatehouseConfig config = ConfigLoader.load(file);
             System.out.printf("%s: valid (%d sites, %d upstreams)%n", file, config.sites().size(),
                     config.upstreams().size());
+            // Valid, but a certificate that can never be ordered deserves a word before it is found out at run time.
+            for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
+                certificate.acmeProblem(config.acme()).ifPresent(problem -> System.out.printf(
+                        "note: site \"%s\": %s; a stored or imported certificate is served but not renewed%n",
+                        certificate.site(), problem));
+            }
             return 0;
         } catch (ConfigException e) {
             printErrors(e);

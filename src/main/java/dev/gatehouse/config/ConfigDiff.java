@@ -82,6 +82,10 @@ public final class ConfigDiff {
             refusals.add("admin: changed from " + describeAdmin(before) + " to " + describeAdmin(after)
                     + " (cannot be applied live; restart to apply)");
         }
+        if (!before.cache().equals(after.cache())) {
+            refusals.add("cache: changed (cannot be applied live: the memory and disk tiers are set up at start;"
+                    + " restart to apply; a site's or route's cache settings apply live)");
+        }
         if (before.listen().https().isPresent() != after.listen().https().isPresent()) {
             refusals.add("listen.https: turned " + (after.listen().https().isPresent() ? "on" : "off")
                     + " (cannot be applied live: HTTPS and its certificates are set up at start; restart to apply;"
@@ -102,6 +106,10 @@ public final class ConfigDiff {
             changes.add("listen.address: " + b.address() + " -> " + a.address());
         }
         port("listen.http", b.http(), a.http());
+        if (b.proxyProtocol() != a.proxyProtocol() || !b.proxyProtocolFrom().equals(a.proxyProtocolFrom())) {
+            changes.add("listen.proxy_protocol: " + describeProxy(b) + " -> " + describeProxy(a)
+                    + " (for new connections)");
+        }
         if (b.https().isPresent() && a.https().isPresent()) {
             port("listen.https", b.https(), a.https());
         }
@@ -111,6 +119,10 @@ public final class ConfigDiff {
         if (!b.equals(a)) {
             changes.add(key + ": " + describe(b) + " -> " + describe(a));
         }
+    }
+
+    private static String describeProxy(Listen l) {
+        return !l.proxyProtocol() ? "off" : l.proxyProtocolFrom().isEmpty() ? "required" : "from " + l.proxyProtocolFrom();
     }
 
     private static String describe(OptionalInt port) {

@@ -18,8 +18,9 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams");
-    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache");
+    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
+            "proxy_protocol_from");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
@@ -65,7 +66,29 @@ final class ConfigReader {
                 trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin);
+                admin, notify(map), new CacheReader(values, baseDir).storage(map));
+    }
+
+    /** {@code notify: { webhook: URL }}. */
+    private Notify notify(YamlMap root) {
+        Optional<YamlMap> m = root.get("notify").flatMap(n -> YamlMap.fields(n, "notify", List.of("webhook"), problems));
+        if (m.isEmpty()) {
+            return Notify.NONE;
+        }
+        return new Notify(values.string(m.get(), "webhook").flatMap(url -> {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below like any other bad URL
+            }
+            problems.at(m.get().get("webhook").orElseThrow(), m.get().path("webhook"), "\"" + url
+                    + "\" is not an http(s) URL (expected: like https://hooks.example.com/gatehouse)");
+            return Optional.empty();
+        }));
     }
 
     AdminReader adminReader() {
@@ -107,7 +130,15 @@ final class ConfigReader {
             problems.at(m.get("h2c").orElseThrow(), m.path("h2c"),
                     "h2c needs the plain http listener (expected: an http port, or no h2c)");
         }
-        return new Listen(address, http, https, h2c);
+        boolean proxyProtocol = m.get("proxy_protocol").flatMap(n -> values.bool(n, m.path("proxy_protocol")))
+                .orElse(false);
+        List<Cidr> proxyFrom = m.get("proxy_protocol_from").map(n -> values.cidrs(n, m.path("proxy_protocol_from")))
+                .orElse(List.of());
+        if (!proxyFrom.isEmpty() && !proxyProtocol) {
+            problems.at(m.get("proxy_protocol_from").orElseThrow(), m.path("proxy_protocol_from"),
+                    "proxy_protocol_from without proxy_protocol: true (expected: both, or neither)");
+        }
+        return new Listen(address, http, https, h2c, proxyProtocol, proxyFrom);
     }
 
     /**

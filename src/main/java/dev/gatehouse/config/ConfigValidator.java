@@ -1,6 +1,7 @@
 package dev.gatehouse.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -36,7 +37,9 @@ final class ConfigValidator {
     void validate(GatehouseConfig config) {
         check(upstreamRefs, config.upstreams(), "upstream", "defined upstreams",
                 "no upstreams are defined; add one under upstreams:");
-        check(siteRefs, config.sites(), "site", "defined sites", "no sites are defined");
+        Map<String, Object> siteNames = new LinkedHashMap<>(config.sites());
+        config.sites().values().forEach(site -> site.aliases().forEach(alias -> siteNames.putIfAbsent(alias, site)));
+        check(siteRefs, siteNames, "site", "defined sites", "no sites are defined");
     }
 
     private void check(List<Reference> refs, Map<String, ?> defined, String noun, String listLabel, String noneHint) {

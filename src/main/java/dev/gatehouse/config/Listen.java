@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -10,14 +11,44 @@ import java.util.OptionalInt;
  * @param https   HTTPS port (default 443); empty when the listener is off
  * @param h2c     cleartext HTTP/2 with prior knowledge on the plain listener (default false): a connection that
  *                opens with the HTTP/2 preface speaks HTTP/2, others HTTP/1.1. Never the {@code Upgrade: h2c} dance.
+ * @param proxyProtocol     every connection to these listeners must start with a PROXY protocol v1 or v2 header
+ *                          (behind HAProxy or a cloud network load balancer); default false. Connections without
+ *                          one, or with a bad one, are closed.
+ * @param proxyProtocolFrom when not empty, the header is required from these peers only; others connect directly
  */
-public record Listen(String address, OptionalInt http, OptionalInt https, boolean h2c) {
+public record Listen(String address, OptionalInt http, OptionalInt https, boolean h2c, boolean proxyProtocol,
+                     List<Cidr> proxyProtocolFrom) {
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_HTTP = 80;
     public static final int DEFAULT_HTTPS = 443;
 
-    /** Listeners without cleartext HTTP/2. */
+    public Listen {
+        proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
+    }
+
+    /** Listeners without cleartext HTTP/2 and without the PROXY protocol. */
     public Listen(String address, OptionalInt http, OptionalInt https) {
         this(address, http, https, false);
+    }
+
+    /** Listeners without the PROXY protocol. */
+    public Listen(String address, OptionalInt http, OptionalInt https, boolean h2c) {
+        this(address, http, https, h2c, false, List.of());
+    }
+
+    /** Whether a connection from {@code peer} must start with a PROXY protocol header. */
+    public boolean expectsProxyHeader(java.net.InetAddress peer) {
+        if (!proxyProtocol) {
+            return false;
+        }
+        if (proxyProtocolFrom.isEmpty()) {
+            return true;
+        }
+        for (Cidr c : proxyProtocolFrom) {
+            if (c.contains(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

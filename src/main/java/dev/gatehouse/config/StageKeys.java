@@ -37,6 +37,13 @@ final class StageKeys {
     static final List<Key> ALL = List.of(
             new Key("http", Level.SITE_AND_ROUTE, HttpPolicy::read),
             new Key("hsts", Level.SITE, Hsts::read),
+            new Key("allow", Level.SITE_AND_ROUTE, AccessList::read),
+            new Key("deny", Level.SITE_AND_ROUTE, AccessList::read),
+            new Key("rate_limit", Level.SITE_AND_ROUTE, RateLimits::read),
+            new Key("conn_limit", Level.SITE_AND_ROUTE, ConnLimit::read),
+            new Key("basic_auth", Level.SITE_AND_ROUTE, BasicAuth::read),
+            new Key("forward_auth", Level.SITE_AND_ROUTE, ForwardAuth::read),
+            new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read),
             new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
 
     private StageKeys() {

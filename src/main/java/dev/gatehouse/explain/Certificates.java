@@ -2,7 +2,7 @@ package dev.gatehouse.explain;
 
 import dev.gatehouse.config.Site;
 import dev.gatehouse.routing.Router;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 
 import java.util.Optional;
 

@@ -3,7 +3,7 @@ package dev.gatehouse.explain;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.UpstreamPool;
 
 import java.util.Optional;

@@ -13,7 +13,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.NetUtil;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -39,6 +41,8 @@ public final class Exchange {
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final InetSocketAddress remote;
+    private final InetAddress client;
+    private String clientIp;
     private final boolean secure;
     private final String host;
     private final String site;
@@ -52,15 +56,22 @@ public final class Exchange {
     private String upstream = "-";
     private String target = "-";
     private String cause = "";
+    private String user = "-";
     private Runnable bodySource;
     private Runnable onFinish;
     private ResponseFilterHandler.Chain filters;
 
-    public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, boolean secure,
-                    String host, String site, long startNanos, String requestId, boolean keepAlive, Owner owner) {
+    /**
+     * @param remote the peer ({@link PeerAddress}): the socket's, or the one a PROXY protocol header announced
+     * @param client the request's client ({@link ClientAddresses}): the peer, or who a trusted proxy forwarded for
+     */
+    public Exchange(ChannelHandlerContext ctx, HttpRequest request, InetSocketAddress remote, InetAddress client,
+                    boolean secure, String host, String site, long startNanos, String requestId, boolean keepAlive,
+                    Owner owner) {
         this.ctx = ctx;
         this.request = request;
         this.remote = remote;
+        this.client = client;
         this.secure = secure;
         this.host = host;
         this.site = site;
@@ -78,8 +89,25 @@ public final class Exchange {
         return request;
     }
 
+    /** The peer that sent the request: the client itself, or a proxy in front of Gatehouse. */
     public InetSocketAddress remote() {
         return remote;
+    }
+
+    /**
+     * The client's real address ({@link ClientAddresses}): what source conditions, allow/deny, rate limits, the access
+     * log and {@code {client_ip}} see.
+     */
+    public InetAddress client() {
+        return client;
+    }
+
+    /** {@link #client()} as text ({@code 192.0.2.1}, {@code 2001:db8::1}), made once. */
+    public String clientIp() {
+        if (clientIp == null) {
+            clientIp = NetUtil.toAddressString(client);
+        }
+        return clientIp;
     }
 
     public boolean secure() {
@@ -151,6 +179,15 @@ public final class Exchange {
     /** Hands the client connection over to a raw byte relay after a 101 has been written. */
     public void switchedProtocols() {
         owner.switchedProtocols();
+    }
+
+    /** Who the request was authenticated as ("-" when nobody): the access log's user field. */
+    public String user() {
+        return user;
+    }
+
+    public void user(String user) {
+        this.user = user;
     }
 
     public boolean isFinished() {

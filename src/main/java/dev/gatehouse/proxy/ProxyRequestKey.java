@@ -15,7 +15,7 @@ final class ProxyRequestKey implements RequestKey {
 
     @Override
     public String clientIp() {
-        return exchange.remote().getAddress().getHostAddress();
+        return exchange.clientIp();
     }
 
     @Override

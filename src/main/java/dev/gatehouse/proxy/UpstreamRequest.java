@@ -48,7 +48,7 @@ final class UpstreamRequest {
         if (!headers.contains(HttpHeaderNames.HOST) && !exchange.host().isEmpty()) {
             headers.set(HttpHeaderNames.HOST, exchange.host());
         }
-        forwarded.apply(headers, exchange.remote().getAddress(), exchange.secure(), exchange.host());
+        forwarded.apply(headers, exchange);
         headers.set(RequestIds.HEADER, exchange.requestId());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
     }

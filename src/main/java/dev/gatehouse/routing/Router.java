@@ -75,6 +75,14 @@ public final class Router<T> {
             } else {
                 exact.put(host, compiled);
             }
+            // An alias is routed like the site; an exact name (site or alias) wins over a wildcard that matches it.
+            for (String alias : site.aliases()) {
+                if (alias.startsWith("*.")) {
+                    wildcard.putIfAbsent(alias.substring(2), compiled);
+                } else {
+                    exact.putIfAbsent(alias, compiled);
+                }
+            }
         }
         fallback = config.defaultSite().map(h -> exact.getOrDefault(h.toLowerCase(Locale.ROOT),
                 wildcard.get(h.toLowerCase(Locale.ROOT).replaceFirst("^\\*\\.", ""))));
@@ -85,7 +93,7 @@ public final class Router<T> {
         return new Router<>(config, compiler);
     }
 
-    /** The site serving this host: exact name, else a one-label wildcard, else the default site. */
+    /** The site serving this host: exact name or alias, else a one-label wildcard, else the default site. */
     public Optional<Site> site(String host) {
         return siteFor(host).map(SiteRoutes::site);
     }

@@ -78,7 +78,7 @@ final class AccessLogger {
     private static String common(Exchange ex, long micros) {
         var req = ex.request();
         StringBuilder sb = new StringBuilder(200);
-        sb.append(NetUtil.toAddressString(ex.remote().getAddress())).append(" - - [")
+        sb.append(ex.clientIp()).append(" - ").append(printable(ex.user())).append(" [")
                 .append(CLF_TIME.format(Instant.now())).append("] \"")
                 .append(req.method().name()).append(' ').append(printable(req.uri())).append(' ')
                 .append(protocol(ex)).append("\" ")
@@ -99,7 +99,10 @@ final class AccessLogger {
         var req = ex.request();
         StringBuilder sb = new StringBuilder(300).append('{');
         field(sb, "time", Instant.now().toString()).append(',');
-        field(sb, "remote", NetUtil.toAddressString(ex.remote().getAddress())).append(',');
+        field(sb, "remote", ex.clientIp()).append(',');
+        if (!ex.user().equals("-")) {
+            field(sb, "user", ex.user()).append(',');
+        }
         field(sb, "method", req.method().name()).append(',');
         field(sb, "uri", req.uri()).append(',');
         field(sb, "protocol", protocol(ex)).append(',');

@@ -1,15 +1,18 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.RunningInstance;
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.explain.ExplainRequest;
 import dev.gatehouse.explain.Explainer;
 import dev.gatehouse.explain.ExplanationJson;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 
 import java.time.Instant;
@@ -40,7 +43,7 @@ final class AdminView implements RunningInstance {
     @Override
     public List<CertificateStatus> certificates() throws StorageException {
         GatehouseConfig config = config();
-        return new CertificateInventory(config, new FileStorage(config.storage())).statuses();
+        return new CertificateInventory(config, new CertificateStore(new FileStorage(config.storage()))).statuses();
     }
 
     @Override
@@ -76,6 +79,11 @@ final class AdminView implements RunningInstance {
     @Override
     public String metrics() {
         return server.metrics().scrape();
+    }
+
+    @Override
+    public ResponseCache cache() {
+        return server.cache();
     }
 
     @Override

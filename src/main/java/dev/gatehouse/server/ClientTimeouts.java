@@ -1,5 +1,7 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.http.PeerAddress;
+
 import dev.gatehouse.http.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -124,7 +126,7 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         }
         if (bytesSeen) {
             state.metrics().clientTimeoutMeters(listener).head();
-            state.routing().accessLog().logCutHead((InetSocketAddress) ctx.channel().remoteAddress(), 408,
+            state.routing().accessLog().logCutHead(PeerAddress.of(ctx.channel()), 408,
                     REQUEST_TIMEOUT_BODY, headBytes, (System.nanoTime() - headStartNanos) / 1000, "head-timeout");
             ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
         } else {

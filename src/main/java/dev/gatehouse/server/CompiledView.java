@@ -1,16 +1,19 @@
 package dev.gatehouse.server;
 
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.explain.CompiledConfig;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.BodyBuffers;
 import dev.gatehouse.stages.Chains;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.UpstreamPool;
 import dev.gatehouse.upstream.Upstreams;
 
@@ -57,10 +60,14 @@ public final class CompiledView implements CompiledConfig {
         Upstreams upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(), () -> {
             throw new IllegalStateException("explain starts no health checks");
         });
-        ServerState state = new ServerState(new GatehouseMetrics(), new BodyBuffers(config.storage().resolve("tmp")));
+        GatehouseMetrics metrics = new GatehouseMetrics();
+        ServerState state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")),
+                AccessServices.inMemory(transport.socketChannel()));
+        // Never started: nothing read from disk, nothing stored; a lookup would find nothing.
+        ResponseCache cache = new ResponseCache(config.cache(), Runnable::run, metrics.registry());
         int https = config.listen().https().isPresent() ? port(config.listen().https().getAsInt(), 443) : -1;
         state.httpsPort(https);
-        Routing routing = GatehouseServer.compile(config, connections, upstreams, state);
+        Routing routing = GatehouseServer.compile(config, connections, upstreams, state, cache);
         int http = config.listen().http().isPresent() ? port(config.listen().http().getAsInt(), 80) : -1;
         return new CompiledView(routing, upstreams::pool, http, https, "the file " + config.source()
                 + " (no running instance asked: health unknown, weights as written)", false);
@@ -103,7 +110,7 @@ public final class CompiledView implements CompiledConfig {
     @Override
     public Optional<CertificateStatus> certificate(String name) {
         try {
-            return new CertificateInventory(config(), new FileStorage(config().storage())).status(name);
+            return new CertificateInventory(config(), new CertificateStore(new FileStorage(config().storage()))).status(name);
         } catch (StorageException e) {
             return Optional.empty();
         }

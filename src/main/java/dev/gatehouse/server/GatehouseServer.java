@@ -1,14 +1,17 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
 import dev.gatehouse.stages.BodyBuffers;
@@ -24,6 +27,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #reload()}
@@ -43,6 +48,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final Optional<TlsRuntime> tls;
     private final Reloader reloader;
     private final ConfigWatcher watcher;
+    /** Disk reads and writes of the response cache: one thread, so that a slow disk never holds an event loop. */
+    private final ExecutorService cacheIo = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cache-io");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ResponseCache cache;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Transport.best());
@@ -52,16 +64,18 @@ public final class GatehouseServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = transport;
         this.metrics = new GatehouseMetrics();
+        this.cache = new ResponseCache(config.cache(), cacheIo, metrics.registry());
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         // Not moved by a reload: storage needs a restart (see Reloader).
-        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")));
+        this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")),
+                AccessServices.inMemory(transport.socketChannel()));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
         this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
-        state.routing(compile(config, connections, upstreams, state));
+        state.routing(compile(config, connections, upstreams, state, cache));
         this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
@@ -69,7 +83,7 @@ public final class GatehouseServer implements AutoCloseable {
                 : Optional.empty();
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
-                next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
+                next -> compile(next, connections, upstreams, state, cache), this::initializer, watcher::reading);
         metrics.bindUpstreams(() -> upstreams.pools().values());
         metrics.bindReloads(() -> reloader.stats().reloads() - reloader.stats().failed(), () -> reloader.stats().failed());
         tls.ifPresent(t -> {
@@ -85,10 +99,10 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** What one config compiles to; also {@code gatehouse explain}'s view of a file ({@link CompiledView#offline}). */
     static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
-                                   ServerState state) {
+                           ServerState state, ResponseCache cache) {
         Handlers handlers = new Handlers(config, connections, upstreams);
         StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
-                config.limits(), state.bodies()));
+                config.limits(), state.bodies(), state.access(), cache));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
@@ -102,7 +116,7 @@ public final class GatehouseServer implements AutoCloseable {
         });
         return new Routing(config, router, stages.unknownHost(NotFoundHandler.UNKNOWN_HOST),
                 new RequestGuard(config.limits()), new AccessLogger(config.accessLog()),
-                state.metrics().requestMeters(config.sites().values()));
+                state.metrics().requestMeters(config.sites().values()), new ClientAddresses(config.trustedProxies()));
     }
 
     /**
@@ -113,6 +127,7 @@ public final class GatehouseServer implements AutoCloseable {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         listeners.start();
         try {
+            cache.start();
             upstreams.start();
             state.bodies().start();
             // First, so that errors while loading certificates already show on the dashboard.
@@ -258,5 +273,13 @@ public final class GatehouseServer implements AutoCloseable {
         state.connections().close().awaitUninterruptibly();
         listeners.shutdownLoops();
         state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
+        state.access().close();
+        cache.close();
+        cacheIo.shutdown();
+    }
+
+    /** The response cache, shared by every site and route with {@code cache}. */
+    public ResponseCache cache() {
+        return cache;
     }
 }

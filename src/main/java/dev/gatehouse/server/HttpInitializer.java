@@ -45,6 +45,9 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         tls.ifPresent(registry -> ch.pipeline().addLast("tls", registry.newHandler())
                 .addLast("tls-metrics", state.metrics().tlsHandshakes().newHandler()));
         ch.pipeline().addLast("timeouts", clientTimeouts);
+        if (routing.config().listen().expectsProxyHeader(ch.remoteAddress().getAddress())) {
+            ProxyProtocolHandler.install(ch); // before TLS: the header comes first on the wire
+        }
         if (tls.isPresent()) {
             ch.pipeline().addLast("alpn", new AlpnSwitch(state));
         } else if (routing.config().listen().h2c()) {

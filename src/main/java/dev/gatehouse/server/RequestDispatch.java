@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.http.Exchange;
+import dev.gatehouse.http.PeerAddress;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.http.RequestIds;
 import dev.gatehouse.metrics.RouteMeters;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
@@ -47,16 +49,17 @@ final class RequestDispatch {
     Started start(ChannelHandlerContext ctx, HttpRequest request, Routing routing, boolean keepAlive,
                   Exchange.Owner owner, ResponseStamps stamps) {
         String host = hostOf(request);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = PeerAddress.of(ctx.channel());
+        InetAddress client = routing.clients().resolve(remote.getAddress(), request.headers());
         Optional<RequestGuard.Refusal> refusal = routing.guard().check(request);
         Optional<Router.Match<Chains>> match = refusal.isPresent() ? Optional.empty()
-                : routing.router().route(host, request, remote.getAddress());
+                : routing.router().route(host, request, client);
         String site = match.map(m -> m.site().host()).orElse("-");
         RouteMeters meters = match.isPresent() ? routing.meters().route(match.get().route())
                 : routing.meters().unmatched(routing.router().site(host).orElse(null));
         String requestId = RequestIds.of(request.headers(), remote.getAddress(), routing.config().trustedProxies());
         stamps.requestId(requestId);
-        Exchange exchange = new Exchange(ctx, request, remote, secure, host, site, System.nanoTime(), requestId,
+        Exchange exchange = new Exchange(ctx, request, remote, client, secure, host, site, System.nanoTime(), requestId,
                 keepAlive, owner);
         if (refusal.isPresent()) {
             exchange.closeAfterResponse();

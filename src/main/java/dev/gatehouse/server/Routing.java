@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.metrics.RequestMeters;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
@@ -11,5 +12,5 @@ import dev.gatehouse.stages.Chains;
  * reload; a request reads it once.
  */
 record Routing(GatehouseConfig config, Router<Chains> router, Chains unknownHost, RequestGuard guard,
-               AccessLogger accessLog, RequestMeters meters) {
+               AccessLogger accessLog, RequestMeters meters, ClientAddresses clients) {
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.metrics.GatehouseMetrics;
+import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.BodyBuffers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
@@ -24,12 +25,19 @@ final class ServerState {
     private final ConnectionLimit connectionLimit;
 
     private final BodyBuffers bodies;
+    private final AccessServices access;
 
-    ServerState(GatehouseMetrics metrics, BodyBuffers bodies) {
+    ServerState(GatehouseMetrics metrics, BodyBuffers bodies, AccessServices access) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
         this.bodies = bodies;
         this.connectionLimit = new ConnectionLimit(metrics);
+        this.access = access;
+    }
+
+    /** Rate-limit buckets, in-flight counters and the password thread: they outlive reloads. */
+    AccessServices access() {
+        return access;
     }
 
     /** Temp files and disk I/O of {@code buffer_requests}. */

@@ -5,20 +5,23 @@ import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.acme.dns.DnsChallenges;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
+import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateManager;
+import dev.gatehouse.certificates.CertificateManager;
 import dev.gatehouse.tls.CertificateRegistry;
 import dev.gatehouse.tls.ChallengeAnswers;
 import dev.gatehouse.tls.SslContexts;
-import dev.gatehouse.tls.StoredAccountKeys;
-import dev.gatehouse.tls.StoredAcmeDnsAccounts;
+import dev.gatehouse.certificates.StoredAccountKeys;
+import dev.gatehouse.certificates.StoredAcmeDnsAccounts;
 import dev.gatehouse.tls.TlsProvider;
 
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -31,25 +34,34 @@ import java.util.function.Supplier;
  * plain listener serves, and the manager that fills both, on a small pool of its own threads (never an event loop).
  */
 final class TlsRuntime implements AutoCloseable {
-    /** Certificate work in parallel: issuance of this many names at once, the rest wait their turn. */
-    static final int CERTIFICATE_THREADS = 4;
+    /**
+     * Certificate work in parallel: orders for this many certificates at once, the rest wait their turn. An order
+     * mostly waits on the CA (validation, issuance), so this bounds the load on the CA, not our CPU; the CA's own
+     * limits are honoured from its answers (rate-limit problems, Retry-After), not by a fixed pace.
+     */
+    static final int CERTIFICATE_THREADS = 16;
+    /** Timers, file watches, request polling: short tasks only, the work itself goes to the workers. */
+    static final int SCHEDULER_THREADS = 1;
 
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
     private final SslContexts contexts;
     private final CertificateRegistry registry;
     private final Http01Tokens http01;
     private final CertificateManager manager;
 
     TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes) {
-        this.scheduler = new ScheduledThreadPoolExecutor(CERTIFICATE_THREADS, daemonThreads());
+        this.scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, daemonThreads("gatehouse-certs-timer-"));
+        this.workers = Executors.newFixedThreadPool(CERTIFICATE_THREADS, daemonThreads("gatehouse-certs-"));
         this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.H2, SslContexts.HTTP_1_1));
         this.registry = new CertificateRegistry(contexts);
         this.http01 = http01;
-        FileStorage storage = new FileStorage(config.storage());
+        CertificateStore storage = new CertificateStore(new FileStorage(config.storage()));
         AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
                 new ChallengeAnswers(http01, registry, challengeTypes), AcmeIssuer.Timeouts.DEFAULTS,
                 new DnsChallenges(new StoredAcmeDnsAccounts(storage)));
-        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, Clock.systemUTC());
+        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, workers,
+                Clock.systemUTC());
     }
 
     /** Loads or issues what can be served at once (before the HTTPS listener accepts anything). */
@@ -94,12 +106,12 @@ final class TlsRuntime implements AutoCloseable {
         return types;
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory base = Executors.defaultThreadFactory();
         return r -> {
             Thread t = base.newThread(r);
-            t.setName("gatehouse-certs-" + n.incrementAndGet());
+            t.setName(prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
@@ -109,5 +121,6 @@ final class TlsRuntime implements AutoCloseable {
     public void close() {
         manager.close();
         scheduler.shutdownNow();
+        workers.shutdownNow();
     }
 }

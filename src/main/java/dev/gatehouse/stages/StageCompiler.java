@@ -1,7 +1,14 @@
 package dev.gatehouse.stages;
 
+import dev.gatehouse.cache.CacheStage;
+import dev.gatehouse.config.CacheRule;
+import dev.gatehouse.config.AccessList;
+import dev.gatehouse.config.BasicAuth;
 import dev.gatehouse.config.BufferRequests;
+import dev.gatehouse.config.ConnLimit;
+import dev.gatehouse.config.ForwardAuth;
 import dev.gatehouse.config.Hsts;
+import dev.gatehouse.config.RateLimits;
 import dev.gatehouse.config.HttpPolicy;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
@@ -46,6 +53,17 @@ public final class StageCompiler {
     private static final List<Kind<?>> KINDS = List.of(
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
             new Kind<>("hsts", Hsts.class, null, HstsStage::create),
+            // Access control, cheapest and most final first: an address refused costs nothing, a limit is counted
+            // before any password is checked (so limits also slow down guessing), auth last.
+            new Kind<>("deny", AccessList.class, null, AccessListStage::deny),
+            new Kind<>("allow", AccessList.class, null, AccessListStage::allow),
+            new Kind<>("conn_limit", ConnLimit.class, null, ConnLimitStage::create),
+            new Kind<>("rate_limit", RateLimits.class, null, RateLimitStage::create),
+            new Kind<>("basic_auth", BasicAuth.class, null, BasicAuthStage::create),
+            new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create),
+            // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
+            new Kind<>("cache", CacheRule.class, null,
+                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
             // Last, next to the action: a request other stages refuse is refused before its body is read.
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 

@@ -16,7 +16,7 @@ final class FileLocks {
     private FileLocks() {
     }
 
-    static FileStorage.Lock acquire(Path file, String name, Duration maxWait)
+    static Storage.Lock acquire(Path file, String name, Duration maxWait)
             throws StorageException, InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {
@@ -31,7 +31,7 @@ final class FileLocks {
                 // OverlappingFileLockException, which therefore also serves as the guard between threads.
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
-                    return () -> release(lock, channel);
+                    return new Held(name, lock, channel);
                 }
             } catch (OverlappingFileLockException e) {
                 // held by another thread of this JVM: wait as for another process
@@ -49,13 +49,37 @@ final class FileLocks {
         }
     }
 
-    private static void release(FileLock lock, FileChannel channel) {
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // closing the channel releases it anyway
-        } finally {
-            closeQuietly(channel);
+    /** A lock this process holds until {@link #close()}. */
+    private static final class Held implements Storage.Lock {
+        private final String name;
+        private final FileLock lock;
+        private final FileChannel channel;
+
+        Held(String name, FileLock lock, FileChannel channel) {
+            this.name = name;
+            this.lock = lock;
+            this.channel = channel;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean isHeld() {
+            return lock.isValid();
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel releases it anyway
+            } finally {
+                closeQuietly(channel);
+            }
         }
     }
 

@@ -1,72 +1,45 @@
 package dev.gatehouse.storage;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Certificates, keys and ACME accounts in a directory (by default {@code data/} beside the config). Several
- * Gatehouse processes may share one directory: {@link #lock(String)} makes sure only one issues a given name.
+ * {@link Storage} in a directory (by default {@code data/} beside the config): a key is a path below the root, a
+ * directory key a directory. Several Gatehouse processes may share one directory.
  *
- * <h2>Layout</h2>
- * <pre>
- * ROOT/                                 0700
- *   certificates/&lt;name&gt;/                0700  name lower case; *.example.com is stored as _wildcard_.example.com
- *     cert.pem                          0644  chain, leaf first
- *     key.pem                           0600  PKCS#8 private key of the leaf
- *     meta.properties                   0644  source (acme|internal|files|certbot), issuer, directory, not_after,
- *                                             last_error, last_attempt, next_renewal (instants in ISO-8601 UTC)
- *   accounts/&lt;directory-host&gt;/account.key  0600  ACME account key (host[_port] of the directory URL)
- *   local-ca/root.pem                   0644  local CA certificate
- *   local-ca/root.key                   0600  local CA private key
- *   locks/&lt;name&gt;.lock                       lock files (content irrelevant; never deleted, to avoid races)
- * </pre>
+ * <p>Every file is written to a temporary file in the same directory (created with its final mode, so a key is never
+ * readable by others, not even for a moment), flushed to disk, then renamed over the old one ({@code ATOMIC_MOVE}).
+ * Directories are 0700, {@link Visibility#PUBLIC} files 0644, {@link Visibility#SECRET} files 0600. Temporary files
+ * start with a dot, which no key may, so they never show in {@link #list}.
  *
- * <h2>Guarantees</h2>
- * Every file is written to a temporary file in the same directory (created with its final permissions, so a key is
- * never readable by others, not even for a moment), flushed to disk, then renamed over the old one
- * ({@code ATOMIC_MOVE}). A failed write (disk full, read-only file system) leaves the previous file intact and
- * throws a {@link StorageException} saying why. For a certificate both temporary files are complete before either
- * rename; should the process die between the two renames, {@link #loadCertificate} reports the mismatch instead
- * of serving a key that does not belong to the certificate.
- *
- * <p>All methods block on disk I/O: call them from a blocking executor, never from an event loop. The object is
- * thread-safe and does no I/O until {@link #open()}.
+ * <p>Locks are OS file locks ({@code fcntl} through {@link FileChannel#tryLock}) on {@code locks/<name>.lock}: they
+ * vanish with their process, so a crash never leaves a name locked ({@link #lockExpiry()} is zero). Lock files are
+ * never deleted, to avoid races between a deleter and a new holder.
  */
-public final class FileStorage {
+public final class FileStorage implements Storage {
 
-    /** How long {@link #lock(String)} waits for another holder before giving up. */
-    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofMinutes(5);
-
-    static final String WILDCARD_PREFIX = "_wildcard_.";
-    private static final Pattern NAME = Pattern.compile("(\\*\\.)?[a-z0-9_:\\[\\]-]+(\\.[a-z0-9_-]+)*");
+    /** The directory of lock files below the root; its files are not values. */
+    static final String LOCKS = "locks";
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
@@ -82,272 +55,181 @@ public final class FileStorage {
         return root;
     }
 
-    /** Creates the directory tree (mode 0700) if missing, and checks it is writable. */
+    /** The file of {@code key}. */
+    public Path path(String key) {
+        return root.resolve(Keys.check(key));
+    }
+
+    /** Creates the root directory (mode 0700) if missing, and checks it is writable. */
+    @Override
     public void open() throws StorageException {
-        for (Path dir : List.of(root, root.resolve("certificates"), root.resolve("accounts"),
-                root.resolve("local-ca"), root.resolve("locks"))) {
-            createDirectory(dir);
-        }
+        createDirectory(root);
         if (!Files.isWritable(root)) {
             throw new StorageException("storage: directory " + root + " is not writable (expected: writable by "
                     + "the user running gatehouse)");
         }
     }
 
-    // ---- certificates ------------------------------------------------------------------------------------------
-
-    /** The directory of {@code name}'s files. */
-    public Path certificateDir(String name) {
-        return root.resolve("certificates").resolve(fileName(name));
+    @Override
+    public String describe() {
+        return root.toString();
     }
 
-    /** The stored certificate for {@code name}, or empty when there is none (yet). */
-    public Optional<CertifiedKey> loadCertificate(String name) throws StorageException {
-        Path dir = certificateDir(name);
-        Optional<String> cert = readIfExists(dir.resolve("cert.pem"));
-        Optional<String> key = readIfExists(dir.resolve("key.pem"));
-        if (cert.isEmpty() || key.isEmpty()) {
-            return Optional.empty();
-        }
+    @Override
+    public Optional<byte[]> get(String key) throws StorageException {
+        Path file = path(key);
         try {
-            CertifiedKey certified = new CertifiedKey(Pem.readCertificates(cert.get()), Pem.readPrivateKey(key.get()));
-            if (!certified.keyMatches()) {
-                throw new StorageException("storage: " + dir.resolve("key.pem") + " does not match "
-                        + dir.resolve("cert.pem") + " (expected: the private key of the first certificate)");
-            }
-            return Optional.of(certified);
-        } catch (PemException e) {
-            throw new StorageException("storage: " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Stores {@code certificate} for {@code name}, replacing any previous one atomically (key 0600). */
-    public void saveCertificate(String name, CertifiedKey certificate) throws StorageException {
-        Path dir = certificateDir(name);
-        createDirectory(dir);
-        // Key first: a reader between the two renames sees a mismatch (reported), never a foreign key served.
-        writeAll(List.of(
-                new Pending(dir.resolve("key.pem"), Pem.bytes(Pem.writePrivateKey(certificate.key())), SECRET),
-                new Pending(dir.resolve("cert.pem"), Pem.bytes(Pem.writeCertificates(certificate.chain())), PUBLIC)));
-    }
-
-    /** The stored meta data for {@code name}, or empty. */
-    public Optional<CertificateMeta> loadMeta(String name) throws StorageException {
-        Path file = certificateDir(name).resolve("meta.properties");
-        Optional<String> text = readIfExists(file);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Properties p = new Properties();
-            p.load(new StringReader(text.get()));
-            return Optional.of(new CertificateMeta(
-                    CertificateMeta.Source.parse(p.getProperty("source", "")),
-                    opt(p, "issuer", Function.identity()),
-                    opt(p, "directory", URI::create),
-                    opt(p, "not_after", Instant::parse),
-                    opt(p, "last_error", Function.identity()),
-                    opt(p, "last_attempt", Instant::parse),
-                    opt(p, "next_renewal", Instant::parse)));
-        } catch (IOException | RuntimeException e) {
-            throw new StorageException("storage: " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Stores {@code meta} for {@code name} atomically. */
-    public void saveMeta(String name, CertificateMeta meta) throws StorageException {
-        Path dir = certificateDir(name);
-        createDirectory(dir);
-        Map<String, String> values = new TreeMap<>();
-        values.put("source", meta.source().key());
-        meta.issuer().ifPresent(v -> values.put("issuer", v));
-        meta.directory().ifPresent(v -> values.put("directory", v.toString()));
-        meta.notAfter().ifPresent(v -> values.put("not_after", v.toString()));
-        meta.lastError().ifPresent(v -> values.put("last_error", v));
-        meta.lastAttempt().ifPresent(v -> values.put("last_attempt", v.toString()));
-        meta.nextRenewal().ifPresent(v -> values.put("next_renewal", v.toString()));
-        StringBuilder out = new StringBuilder("# written by gatehouse; see docs/storage.md\n");
-        values.forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
-        writeAll(List.of(new Pending(dir.resolve("meta.properties"),
-                out.toString().getBytes(StandardCharsets.UTF_8), PUBLIC)));
-    }
-
-    /** Names of all stored certificates ({@code *.example.com} for wildcards), sorted. */
-    public List<String> certificateNames() throws StorageException {
-        Path dir = root.resolve("certificates");
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            for (Path entry : entries) {
-                String file = entry.getFileName().toString();
-                names.add(file.startsWith(WILDCARD_PREFIX) ? "*." + file.substring(WILDCARD_PREFIX.length()) : file);
-            }
+            return Files.isDirectory(file) ? Optional.empty() : Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw StorageException.of("list", dir, e);
-        }
-        names.sort(null);
-        return names;
-    }
-
-    /** Deletes {@code name}'s files; true when there was something to delete. */
-    public boolean deleteCertificate(String name) throws StorageException {
-        Path dir = certificateDir(name);
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                Files.deleteIfExists(entry);
-            }
-            Files.deleteIfExists(dir);
-            return true;
-        } catch (IOException e) {
-            throw StorageException.of("delete", dir, e);
-        }
-    }
-
-    // ---- ACME accounts -----------------------------------------------------------------------------------------
-
-    /** The account key file for an ACME directory. */
-    public Path accountKeyFile(URI directory) {
-        String host = Objects.requireNonNull(directory.getHost(), () -> "ACME directory URL without host: " + directory);
-        String dir = directory.getPort() < 0 ? host : host + "_" + directory.getPort();
-        return root.resolve("accounts").resolve(fileName(dir)).resolve("account.key");
-    }
-
-    /** The account key pair for an ACME directory, or empty when no account was created there yet. */
-    public Optional<KeyPair> loadAccountKey(URI directory) throws StorageException {
-        Path file = accountKeyFile(directory);
-        Optional<String> pem = readIfExists(file);
-        if (pem.isEmpty()) {
             return Optional.empty();
-        }
-        try {
-            return Optional.of(Pem.readKeyPair(pem.get()));
-        } catch (PemException e) {
-            throw new StorageException("storage: " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw StorageException.of("read", file, e);
         }
     }
 
-    /** Stores the account key for an ACME directory (0600). */
-    public void saveAccountKey(URI directory, PrivateKey key) throws StorageException {
-        Path file = accountKeyFile(directory);
-        createDirectory(file.getParent());
-        writeAll(List.of(new Pending(file, Pem.bytes(Pem.writePrivateKey(key)), SECRET)));
+    @Override
+    public void put(String key, byte[] value, Visibility visibility) throws StorageException {
+        putAll(List.of(new Entry(key, value, visibility)));
     }
 
-    // ---- local CA ----------------------------------------------------------------------------------------------
-
-    /** The local CA's root certificate and key, or empty before it is first created. */
-    public Optional<CertifiedKey> loadLocalCa() throws StorageException {
-        Path dir = root.resolve("local-ca");
-        Optional<String> cert = readIfExists(dir.resolve("root.pem"));
-        Optional<String> key = readIfExists(dir.resolve("root.key"));
-        if (cert.isEmpty() || key.isEmpty()) {
-            return Optional.empty();
+    @Override
+    public void putAll(List<Entry> entries) throws StorageException {
+        if (entries.isEmpty()) {
+            return;
         }
-        try {
-            return Optional.of(new CertifiedKey(Pem.readCertificates(cert.get()), Pem.readPrivateKey(key.get())));
-        } catch (PemException e) {
-            throw new StorageException("storage: " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Stores the local CA (root.key 0600). */
-    public void saveLocalCa(CertifiedKey root) throws StorageException {
-        Path dir = this.root.resolve("local-ca");
-        createDirectory(dir);
-        writeAll(List.of(
-                new Pending(dir.resolve("root.key"), Pem.bytes(Pem.writePrivateKey(root.key())), SECRET),
-                new Pending(dir.resolve("root.pem"), Pem.bytes(Pem.writeCertificates(root.chain())), PUBLIC)));
-    }
-
-    // ---- locks -------------------------------------------------------------------------------------------------
-
-    /** A held lock; {@link #close()} releases it. */
-    public interface Lock extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** {@link #lock(String, Duration)} with {@link #DEFAULT_LOCK_WAIT}. */
-    public Lock lock(String name) throws StorageException, InterruptedException {
-        return lock(name, DEFAULT_LOCK_WAIT);
-    }
-
-    /**
-     * Takes the lock for {@code name} ({@code locks/<name>.lock}), waiting up to {@code maxWait} while another
-     * thread of this JVM or another process holds it. Not reentrant. Used to issue a name once across processes
-     * sharing the directory: take the lock, reload the certificate (someone else may have just renewed it), issue
-     * only if still needed, save, close the lock.
-     *
-     * @throws StorageLockedException when still held by someone else after {@code maxWait}
-     */
-    public Lock lock(String name, Duration maxWait) throws StorageException, InterruptedException {
-        Path file = root.resolve("locks").resolve(fileName(name) + ".lock");
-        createDirectory(file.getParent());
-        return FileLocks.acquire(file, name, maxWait);
-    }
-
-    // ---- names -------------------------------------------------------------------------------------------------
-
-    /**
-     * The file name for a certificate name: lower case, {@code *.} replaced by {@code _wildcard_.} (a star in a
-     * file name trips shells and globs). Refuses anything that is not a host name or IP literal, so no name can
-     * escape its directory.
-     */
-    public static String fileName(String name) {
-        String lower = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
-        if (!NAME.matcher(lower).matches() || lower.contains("..") || lower.length() > 255) {
-            throw new IllegalArgumentException("certificate name \"" + name
-                    + "\" (expected: a host name such as app.example.com or *.example.com, or an IP address)");
-        }
-        return lower.startsWith("*.") ? WILDCARD_PREFIX + lower.substring(2) : lower;
-    }
-
-    // ---- files -------------------------------------------------------------------------------------------------
-
-    private record Pending(Path target, byte[] content, Set<PosixFilePermission> mode) {
-    }
-
-    /** Writes every file to a temporary sibling, then renames them in order; on failure no target is touched. */
-    private static void writeAll(List<Pending> files) throws StorageException {
         List<Path> temps = new ArrayList<>();
         try {
-            for (Pending file : files) {
-                temps.add(writeTemp(file));
+            for (Entry entry : entries) {
+                Path target = path(entry.key());
+                createDirectory(target.getParent());
+                temps.add(writeTemp(target, entry.value(), entry.visibility() == Visibility.SECRET ? SECRET : PUBLIC));
             }
-            for (int i = 0; i < files.size(); i++) {
-                Path target = files.get(i).target();
+            for (int i = 0; i < entries.size(); i++) {
+                Path target = path(entries.get(i).key());
                 try {
                     Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw StorageException.of("replace", target, e);
                 }
             }
-            syncDirectory(files.get(0).target().getParent());
+            entries.stream().map(e -> path(e.key()).getParent()).distinct().forEach(FileStorage::syncDirectory);
         } finally {
             for (Path temp : temps) {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
-                    // best effort: a stray .tmp file is harmless and is overwritten by name never
+                    // best effort: a stray dot file is never a key, and is overwritten by name never
                 }
             }
         }
     }
 
-    private static Path writeTemp(Pending file) throws StorageException {
-        Path dir = file.target().getParent();
+    @Override
+    public boolean delete(String key) throws StorageException {
+        Path target = path(key);
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (Stream<Path> walk = Files.walk(target)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            throw StorageException.of("delete", target, e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    @Override
+    public boolean exists(String key) throws StorageException {
+        return Files.exists(path(key), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Optional<KeyInfo> stat(String key) throws StorageException {
+        Path file = path(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return Optional.of(new KeyInfo(key, a.lastModifiedTime().toInstant(), a.isDirectory() ? 0 : a.size(),
+                    !a.isDirectory()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw StorageException.of("stat", file, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix, boolean recursive) throws StorageException {
+        Path dir = Keys.checkPrefix(prefix).isEmpty() ? root : root.resolve(prefix);
+        List<String> keys = new ArrayList<>();
+        try {
+            collect(prefix, dir, recursive, keys);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw StorageException.of("list", dir, e);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    private void collect(String prefix, Path dir, boolean recursive, List<String> into) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".") || (prefix.isEmpty() && name.equals(LOCKS))) {
+                    continue; // temporary files, and lock files, which are no values
+                }
+                String key = Keys.join(prefix, name);
+                boolean directory = Files.isDirectory(entry);
+                if (!recursive) {
+                    into.add(key);
+                } else if (directory) {
+                    collect(key, entry, true, into);
+                } else {
+                    into.add(key);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Lock lock(String name, Duration maxWait) throws StorageException, InterruptedException {
+        if (Keys.check(name).contains("/")) {
+            throw new IllegalArgumentException("lock name \"" + name + "\" (expected: one key segment, no /)");
+        }
+        Path file = root.resolve(LOCKS).resolve(name + ".lock");
+        createDirectory(file.getParent());
+        return FileLocks.acquire(file, name, maxWait);
+    }
+
+    /** Zero: the OS drops a process's file locks when it dies. */
+    @Override
+    public Duration lockExpiry() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    public String toString() {
+        return "FileStorage[" + root + "]";
+    }
+
+    // ---- files -------------------------------------------------------------------------------------------------
+
+    private static Path writeTemp(Path target, byte[] content, Set<PosixFilePermission> mode) throws StorageException {
+        Path dir = target.getParent();
         Path temp;
         try {
-            temp = Files.createTempFile(dir, "." + file.target().getFileName() + ".", ".tmp", posix(dir, file.mode()));
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", posix(dir, mode));
         } catch (IOException e) {
-            throw StorageException.of("write", file.target(), e);
+            throw StorageException.of("write", target, e);
         }
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(file.content());
+            ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
@@ -359,7 +241,7 @@ public final class FileStorage {
             } catch (IOException ignored) {
                 // the write error below is what matters
             }
-            throw StorageException.of("write", file.target(), e);
+            throw StorageException.of("write", target, e);
         }
     }
 
@@ -387,37 +269,5 @@ public final class FileStorage {
         return near.getFileSystem().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
                 : new FileAttribute<?>[0];
-    }
-
-    private static Optional<String> readIfExists(Path file) throws StorageException {
-        try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw StorageException.of("read", file, e);
-        }
-    }
-
-    private static <T> Optional<T> opt(Properties p, String key, Function<String, T> parse) {
-        String value = p.getProperty(key);
-        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(parse.apply(value));
-    }
-
-    /** Escapes a value for {@link Properties#load}: backslashes, line breaks, and leading blanks. */
-    private static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case ' ' -> out.append(i == 0 ? "\\ " : " ");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.CertificateSink;
 import dev.gatehouse.storage.CertifiedKey;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SslContext;
@@ -24,7 +25,7 @@ import javax.net.ssl.SSLException;
  * <p>Selection, in order:
  * <ol>
  *   <li>a pending TLS-ALPN-01 challenge for the SNI name, when the client offers ALPN {@code acme-tls/1};</li>
- *   <li>the exact SNI name;</li>
+ *   <li>the exact SNI name (a site's name or alias);</li>
  *   <li>the wildcard one label up: {@code a.example.com} matches {@code *.example.com}, {@code a.b.example.com}
  *       does not (RFC 6125 section 6.4.3);</li>
  *   <li>without SNI (clients omit it for IP addresses): the connection's local IP address as a name;</li>
@@ -32,19 +33,63 @@ import javax.net.ssl.SSLException;
  *   <li>otherwise the handshake is refused with an {@code unrecognized_name} alert, logged at DEBUG.</li>
  * </ol>
  *
+ * <p>A name may have two certificates, one ECDSA and one RSA ({@code key_type: [ecdsa-p256, rsa2048]}): a client that
+ * can take ECDSA gets that one, others the RSA one ({@link ClientHello#ecdsa()}).
+ *
  * <p>Put it first in an HTTPS pipeline with {@link #newHandler()}.
  */
-public final class CertificateRegistry {
+public final class CertificateRegistry implements CertificateSink {
 
     /** Selection result; {@code context} null when nothing matched. */
     record Selection(String serverName, SslContext context, boolean challenge) {
     }
 
+    /** One served certificate: its context and expiry (null when put as a prebuilt context). */
+    private record Entry(SslContext context, Instant notAfter) {
+    }
+
+    /** The certificates served for one name: at most one per key algorithm family (ECDSA, RSA, other). */
+    private record Served(Map<Family, Entry> entries) {
+        static final Served NONE = new Served(Map.of());
+
+        Served with(Family family, Entry entry) {
+            Map<Family, Entry> next = new java.util.EnumMap<>(Family.class);
+            next.putAll(entries);
+            next.put(family, entry);
+            return new Served(Map.copyOf(next));
+        }
+
+        SslContext pick(boolean clientTakesEcdsa) {
+            Entry chosen = clientTakesEcdsa ? entries.get(Family.ECDSA) : null;
+            for (Family f : List.of(Family.RSA, Family.OTHER, Family.ECDSA)) {
+                if (chosen == null) {
+                    chosen = entries.get(f);
+                }
+            }
+            return chosen == null ? null : chosen.context();
+        }
+
+        Optional<Instant> notAfter() {
+            return entries.values().stream().map(Entry::notAfter).filter(Objects::nonNull).min(Instant::compareTo);
+        }
+    }
+
+    /** Key algorithm families a client chooses between. */
+    private enum Family {
+        ECDSA, RSA, OTHER;
+
+        static Family of(CertifiedKey certificate) {
+            return switch (certificate.leaf().getPublicKey().getAlgorithm()) {
+                case "EC" -> ECDSA;
+                case "RSA" -> RSA;
+                default -> OTHER;
+            };
+        }
+    }
+
     private final SslContexts contexts;
-    private final Map<String, SslContext> sites = new ConcurrentHashMap<>();
+    private final Map<String, Served> sites = new ConcurrentHashMap<>();
     private final Map<String, SslContext> challenges = new ConcurrentHashMap<>();
-    /** When each served certificate expires, for names put with their certificate (for metrics). */
-    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private volatile String defaultName;
 
     public CertificateRegistry(SslContexts contexts) {
@@ -57,35 +102,40 @@ public final class CertificateRegistry {
 
     /**
      * Serves {@code certificate} for {@code name} ({@code app.example.com}, {@code *.example.com} or an IP literal)
-     * from the next handshake on. Builds the context (CPU): call from a certificate executor.
+     * from the next handshake on, in place of the one of the same key algorithm (ECDSA or RSA); one of the other
+     * algorithm stays. Builds the context (CPU): call from a certificate executor.
      */
+    @Override
     public void put(String name, CertifiedKey certificate) throws SSLException {
-        SslContext context = contexts.server(certificate);
-        String key = normalize(name);
-        sites.put(key, context);
-        expiries.put(key, certificate.notAfter());
+        Entry entry = new Entry(contexts.server(certificate), certificate.notAfter());
+        Family family = Family.of(certificate);
+        sites.compute(normalize(name), (k, served) -> (served == null ? Served.NONE : served).with(family, entry));
     }
 
-    /** Serves a prebuilt {@code context} for {@code name} (its expiry is not known here). */
+    /** Serves a prebuilt {@code context} for {@code name} alone (its expiry is not known here). */
     public void put(String name, SslContext context) {
-        String key = normalize(name);
-        sites.put(key, Objects.requireNonNull(context, "context"));
-        expiries.remove(key);
+        sites.put(normalize(name), Served.NONE.with(Family.OTHER, new Entry(Objects.requireNonNull(context, "context"),
+                null)));
     }
 
-    /** Stops serving {@code name}; true when it was there. */
+    /** Stops serving {@code name} (every key algorithm); true when it was there. */
+    @Override
     public boolean remove(String name) {
-        String key = normalize(name);
-        expiries.remove(key);
-        return sites.remove(key) != null;
+        return sites.remove(normalize(name)) != null;
     }
 
-    /** When the certificate served for each name expires (names put with a prebuilt context are left out). */
+    /**
+     * When the certificate served for each name expires; the earlier one where a name has two (names put with a
+     * prebuilt context are left out).
+     */
     public Map<String, Instant> expiries() {
-        return Map.copyOf(expiries);
+        Map<String, Instant> out = new java.util.HashMap<>();
+        sites.forEach((name, served) -> served.notAfter().ifPresent(t -> out.put(name, t)));
+        return Map.copyOf(out);
     }
 
     /** The names served, sorted. */
+    @Override
     public Set<String> names() {
         return new TreeSet<>(sites.keySet());
     }
@@ -94,11 +144,13 @@ public final class CertificateRegistry {
      * Serves the certificate of {@code name} (as registered, exact or wildcard) to clients whose SNI matches no
      * name, or who send none. It follows swaps of that name.
      */
+    @Override
     public void setDefault(String name) {
         defaultName = normalize(name);
     }
 
     /** Without a default, unknown names are refused. */
+    @Override
     public void clearDefault() {
         defaultName = null;
     }
@@ -121,7 +173,7 @@ public final class CertificateRegistry {
 
     /** The context a client gets with SNI {@code serverName} and no {@code acme-tls/1} offer (for diagnostics). */
     public Optional<SslContext> contextFor(String serverName) {
-        return Optional.ofNullable(select(serverName, List.of(), null).context());
+        return Optional.ofNullable(select(serverName, List.of(), true, null).context());
     }
 
     /**
@@ -129,7 +181,7 @@ public final class CertificateRegistry {
      * wants Netty's {@code SniHandler}; prefer {@link #newHandler()}.
      */
     public Mapping<String, SslContext> mapping() {
-        return serverName -> select(serverName, List.of(), null).context();
+        return serverName -> select(serverName, List.of(), true, null).context();
     }
 
     /**
@@ -141,7 +193,7 @@ public final class CertificateRegistry {
         return new SniAlpnHandler(this);
     }
 
-    Selection select(String serverName, List<String> alpn, InetAddress localAddress) {
+    Selection select(String serverName, List<String> alpn, boolean ecdsa, InetAddress localAddress) {
         if (serverName != null && !serverName.isEmpty()) {
             String name = serverName.toLowerCase(Locale.ROOT);
             if (alpn.contains(SslContexts.ACME_TLS_1)) {
@@ -150,22 +202,23 @@ public final class CertificateRegistry {
                     return new Selection(name, challenge, true);
                 }
             }
-            SslContext context = lookup(name);
-            if (context != null) {
-                return new Selection(name, context, false);
+            Served served = lookup(name);
+            if (served != null) {
+                return new Selection(name, served.pick(ecdsa), false);
             }
         } else if (localAddress != null) {
-            SslContext context = sites.get(NetUtil.toAddressString(localAddress));
-            if (context != null) {
-                return new Selection(null, context, false);
+            Served served = sites.get(NetUtil.toAddressString(localAddress));
+            if (served != null) {
+                return new Selection(null, served.pick(ecdsa), false);
             }
         }
         String fallback = defaultName;
-        return new Selection(serverName, fallback == null ? null : lookup(fallback), false);
+        Served served = fallback == null ? null : lookup(fallback);
+        return new Selection(serverName, served == null ? null : served.pick(ecdsa), false);
     }
 
-    private SslContext lookup(String name) {
-        SslContext exact = sites.get(name);
+    private Served lookup(String name) {
+        Served exact = sites.get(name);
         if (exact != null || name.startsWith("*.")) {
             return exact;
         }

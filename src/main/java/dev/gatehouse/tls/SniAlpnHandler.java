@@ -43,7 +43,7 @@ final class SniAlpnHandler extends SslClientHelloHandler<CertificateRegistry.Sel
         notTls = clientHello == null;
         ClientHello hello = clientHello == null ? ClientHello.NONE : ClientHello.parse(clientHello);
         CertificateRegistry.Selection selection =
-                registry.select(hello.serverName().orElse(null), hello.alpn(), localAddress(ctx));
+                registry.select(hello.serverName().orElse(null), hello.alpn(), hello.ecdsa(), localAddress(ctx));
         return ctx.executor().newSucceededFuture(selection);
     }
 

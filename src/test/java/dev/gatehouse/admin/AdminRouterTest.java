@@ -1,5 +1,7 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.cache.ResponseCache;
+import dev.gatehouse.config.CacheStorage;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
@@ -7,10 +9,11 @@ import dev.gatehouse.explain.ExplainRequest;
 import dev.gatehouse.explain.Explainer;
 import dev.gatehouse.explain.ExplanationJson;
 import dev.gatehouse.server.CompiledView;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -46,6 +49,8 @@ class AdminRouterTest {
         ReloadResult reload = ReloadResult.applied(List.of());
         boolean tls = true;
         final List<String> renewed = new ArrayList<>();
+        final ResponseCache cache = new ResponseCache(CacheStorage.DEFAULTS, Runnable::run,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
         Instance(GatehouseConfig config) {
             this.config = config;
@@ -65,7 +70,7 @@ class AdminRouterTest {
 
         @Override
         public List<CertificateStatus> certificates() throws StorageException {
-            return new CertificateInventory(config, new FileStorage(config.storage())).statuses();
+            return new CertificateInventory(config, new CertificateStore(new FileStorage(config.storage()))).statuses();
         }
 
         @Override
@@ -92,6 +97,11 @@ class AdminRouterTest {
         @Override
         public String metrics() {
             return "# TYPE gatehouse_test_total counter\ngatehouse_test_total 1.0\n";
+        }
+
+        @Override
+        public ResponseCache cache() {
+            return cache;
         }
 
         @Override
@@ -129,6 +139,25 @@ class AdminRouterTest {
         }
         assertThat(call("GET", "/status").text()).contains("\"uptime_seconds\":3725", "\"http\":8080",
                 "\"admin\":2019", "\"sites\":2", "\"targets\":2,\"healthy\":0,\"unhealthy\":0,\"unknown\":2");
+    }
+
+    @Test
+    void cachePurgeTakesOneOfUrlTagOrPrefix() {
+        for (String body : List.of("{\"url\": \"http://Example.com/page\"}", "{\"tag\": \"red\"}",
+                "{\"prefix\": \"https://example.com/blog/\"}")) {
+            Reply r = router.handle(AdminRequest.local("POST", "/cache/purge", body));
+            assertThat(r.status()).as(body + ": " + r.text()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("{\"purged\":0}");
+        }
+        for (String body : List.of("", "{}", "{\"url\": \"x\", \"tag\": \"y\"}", "{\"uri\": \"http://a/\"}",
+                "{\"url\": \"/relative\"}", "{\"url\": \"ftp://a/b\"}", "{\"tag\": \"\"}", "not json")) {
+            Reply r = router.handle(AdminRequest.local("POST", "/cache/purge", body));
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.text()).as(body).contains("expected");
+        }
+        assertThat(call("GET", "/cache/purge").headers()).containsEntry("Allow", "POST");
+        assertThat(call("POST", "/cache").status()).isEqualTo(404);
+        assertThat(CacheEndpoint.url("HTTP://Example.COM:8080/a?b#c", "url", false)).isEqualTo("http://example.com/a?b");
     }
 
     @Test

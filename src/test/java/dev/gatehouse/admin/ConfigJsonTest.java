@@ -31,7 +31,8 @@ class ConfigJsonTest {
 
         assertThat(json).doesNotContain("c2VjcmV0LW1hYy1rZXk", "the-admin-token-0123456789")
                 .contains("\"hmac_key\":\"[redacted]\"", "\"token\":\"[redacted]\"", "\"key_id\":\"kid-1\"")
-                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false}")
+                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false,"
+                        + "\"proxy_protocol\":false,\"proxy_protocol_from\":[]}")
                 .contains("\"hsts\":{\"max_age\":\"365d\"", "\"http\":\"https-only\"")
                 .contains("\"match\":{\"path\":\"/ws/*\",\"methods\":[\"GET\",\"POST\"]")
                 .contains("\"action\":{\"type\":\"proxy\",\"upstream\":\"api\"}", "\"tls\":{\"type\":\"auto\"}")

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.acme.Pebble;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.Knot;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.CertbotImport;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.CertificateStatus;
+import dev.gatehouse.certificates.CertbotImport;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.CertificateStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -49,7 +50,7 @@ class CertbotWildcardIT {
         // 10 of 90 days left: due for renewal (a third of the lifetime left).
         imported = certbot.add("example.com", 1, now.minus(80, ChronoUnit.DAYS), now.plus(10, ChronoUnit.DAYS),
                 "*.example.com", "example.com");
-        List<CertbotImport.Lineage> lineages = new CertbotImport(new FileStorage(dir.resolve("data")), Clock.systemUTC())
+        List<CertbotImport.Lineage> lineages = new CertbotImport(new CertificateStore(new FileStorage(dir.resolve("data"))), Clock.systemUTC())
                 .importAll(certbot.root());
         assertThat(lineages).singleElement().satisfies(l -> assertThat(l.stored()).contains("*.example.com"));
     }
@@ -82,7 +83,7 @@ class CertbotWildcardIT {
         String yaml = "storage: ./data\nacme: { directory: \"https://127.0.0.1:9/dir\" }\n" + SITE;
         Files.writeString(dir.resolve("status.yaml"), "listen: " + LISTEN + "\n" + yaml);
         CertificateStatus status = new CertificateInventory(ConfigLoader.load(dir.resolve("status.yaml")),
-                new FileStorage(dir.resolve("data"))).status("*.example.com").orElseThrow();
+                new CertificateStore(new FileStorage(dir.resolve("data")))).status("*.example.com").orElseThrow();
         assertThat(status.lastError()).hasValueSatisfying(e -> assertThat(e).contains("served but not renewable",
                 "*.example.com is a wildcard", "no DNS provider", "acme.dns"));
 

@@ -2,10 +2,11 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.JarProcess;
-import dev.gatehouse.tls.CertificateInventory;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.CertificateInventory;
+import dev.gatehouse.certificates.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,14 +55,14 @@ class CertsCliIT {
     Path dir;
 
     private Path config;
-    private FileStorage storage;
+    private CertificateStore storage;
     private CertbotTree certbot;
 
     @BeforeEach
     void setUp() throws Exception {
         config = dir.resolve("gatehouse.yaml");
         Files.writeString(config, CONFIG.formatted(8080, 8443));
-        storage = new FileStorage(dir.resolve("data"));
+        storage = new CertificateStore(new FileStorage(dir.resolve("data")));
         certbot = new CertbotTree(Files.createDirectories(dir.resolve("letsencrypt")));
     }
 
@@ -146,7 +147,7 @@ class CertsCliIT {
 
         assertThat(r.exit).as(r.toString()).isZero();
         List<String> lines = r.out.lines().toList();
-        assertThat(lines.get(0)).isEqualTo("storage: " + storage.root());
+        assertThat(lines.get(0)).isEqualTo("storage: " + dir.resolve("data"));
         assertThat(lines.get(1)).matches("NAME +SOURCE +ISSUER +NOT AFTER +NEXT RENEWAL +LAST ERROR");
         String caName = CertificateInventory.commonName(ca.root().leaf().getSubjectX500Principal().getName());
         assertThat(lines.get(2)).startsWith("example.com ").contains(" certbot ", " " + CertbotTree.ISSUER + " ",
@@ -181,7 +182,7 @@ class CertsCliIT {
         Result r = run("certs", "renew", "WWW.example.com", "--config", config.toString());
 
         assertThat(r.exit).as(r.toString()).isZero();
-        Path marker = storage.root().resolve("requests/renew/www.example.com");
+        Path marker = dir.resolve("data").resolve("requests/renew/www.example.com");
         assertThat(marker).hasContent("www.example.com");
         assertThat(r.out).contains("www.example.com: renewal requested", "A running Gatehouse");
     }
@@ -193,7 +194,7 @@ class CertsCliIT {
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.err).contains("\"nope.example.com\" is not a site of " + config,
                 "app.localhost, example.com, new.example.com, www.example.com");
-        assertThat(storage.root().resolve("requests/renew")).doesNotExist();
+        assertThat(dir.resolve("data").resolve("requests/renew")).doesNotExist();
     }
 
     @Test
@@ -245,7 +246,7 @@ class CertsCliIT {
 
         assertThat(trust.exit).as(trust.toString()).isZero();
         Path installed = anchors.resolve("gatehouse-local-ca.crt");
-        assertThat(installed).hasContent(Files.readString(storage.root().resolve("local-ca/root.pem")).strip());
+        assertThat(installed).hasContent(Files.readString(dir.resolve("data").resolve("local-ca/root.pem")).strip());
         assertThat(trust.out).contains("installed \"Gatehouse Local CA ", installed.toString());
         assertThat(trust.err).contains("created the local CA in");
 
@@ -282,7 +283,7 @@ class CertsCliIT {
         Result toFile = run("trust", "--export", file.toString(), "--config", config.toString());
         Result toStdout = run("trust", "--export", "-", "--config", config.toString());
 
-        String root = Files.readString(storage.root().resolve("local-ca/root.pem"));
+        String root = Files.readString(dir.resolve("data").resolve("local-ca/root.pem"));
         assertThat(toFile.exit).isZero();
         assertThat(file).hasContent(root.strip());
         assertThat(toFile.out).contains("wrote the root certificate \"Gatehouse Local CA ");

@@ -221,7 +221,7 @@ class ConfigLoaderTest {
                 """);
         assertThat(error).extracting(ConfigError::line, ConfigError::column).containsExactly(3, 23);
         assertThat(error.message()).isEqualTo("listen: unknown key \"backlog\"");
-        assertThat(error.hint()).contains("valid keys: http, https, address, h2c");
+        assertThat(error.hint()).contains("valid keys: http, https, address, h2c, proxy_protocol, proxy_protocol_from");
     }
 
     @Test

@@ -3,8 +3,9 @@ package dev.gatehouse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,6 +122,6 @@ class UpstreamProtocolConfigTest {
 
     /** A real CA certificate (the local CA's root). */
     private String validCert() throws Exception {
-        return LocalCa.loadOrCreate(new FileStorage(dir.resolve("ca")), Clock.systemUTC()).rootPem();
+        return LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("ca"))), Clock.systemUTC()).rootPem();
     }
 }

@@ -1,12 +1,13 @@
 package dev.gatehouse.proxy;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.H2Backend;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.RawConnection;
 import dev.gatehouse.testing.TestGatehouse;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +40,8 @@ class Http2UpstreamIT {
     @BeforeAll
     static void makeCas() throws Exception {
         Path dir = Files.createTempDirectory("h2-upstream-ca");
-        ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("a")), Clock.systemUTC());
-        otherCa = LocalCa.loadOrCreate(new FileStorage(dir.resolve("b")), Clock.systemUTC());
+        ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("a"))), Clock.systemUTC());
+        otherCa = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("b"))), Clock.systemUTC());
         caFile = dir.resolve("upstream-ca.pem");
         Files.writeString(caFile, ca.rootPem());
     }

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.storage.CertificateMeta;
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +40,7 @@ class AcmeCaDownIT {
     @Test
     void otherSitesAreServedAndTheFailureIsLoggedAndRecordedWithBackoff() throws Exception {
         int caPort = closedPort();
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              TestGatehouse gh = TestGatehouse.startListening(LISTEN, config(caPort, "down.example.com"), dir)) {
             String error = log.await(l -> l.startsWith("ERROR") && l.contains("down.example.com"), Duration.ofSeconds(20));
             assertThat(error).as("error log naming the site; all lines: " + log.lines()).isNotNull();
@@ -48,7 +49,7 @@ class AcmeCaDownIT {
             TlsProbe.Trust trust = TlsProbe.trusting(dir.resolve("data/local-ca/root.pem"));
             assertThat(TlsProbe.get(gh.httpsPort(), "localhost", trust, "localhost", "/").body()).isEqualTo("local");
 
-            CertificateMeta meta = new FileStorage(dir.resolve("data")).loadMeta("down.example.com").orElseThrow();
+            CertificateMeta meta = new CertificateStore(new FileStorage(dir.resolve("data"))).loadMeta("down.example.com").orElseThrow();
             assertThat(meta.lastError()).hasValueSatisfying(e -> assertThat(e).contains("127.0.0.1:" + caPort));
             assertThat(meta.nextRenewal()).hasValueSatisfying(next -> assertThat(next).isAfter(Instant.now()));
         }
@@ -57,9 +58,9 @@ class AcmeCaDownIT {
     @Test
     void aStoredCertificateKeepsBeingServedWhileRenewalFails() throws Exception {
         String name = "kept.example.com";
-        LocalCa ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("test-ca")), Clock.systemUTC());
+        LocalCa ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("test-ca"))), Clock.systemUTC());
         CertifiedKey stored = ca.issue(List.of(name));
-        FileStorage storage = new FileStorage(dir.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(dir.resolve("data")));
         storage.open();
         storage.saveCertificate(name, stored);
         storage.saveMeta(name, CertificateMeta.issued(CertificateMeta.Source.ACME, stored, Instant.now())
@@ -67,7 +68,7 @@ class AcmeCaDownIT {
 
         int caPort = closedPort();
         TlsProbe.Trust trust = TlsProbe.trusting(ca.root().leaf());
-        try (LogCapture log = LogCapture.of("dev.gatehouse.tls");
+        try (LogCapture log = LogCapture.of("dev.gatehouse.certificates");
              TestGatehouse gh = TestGatehouse.startListening(LISTEN, config(caPort, name), dir)) {
             assertThat(TlsProbe.leaf(gh.httpsPort(), name, trust).getSerialNumber())
                     .isEqualTo(stored.leaf().getSerialNumber());

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.acme.Pebble;
 import dev.gatehouse.metrics.Scrape;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.RenewRequests;
+import dev.gatehouse.certificates.RenewRequests;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class AcmeEndToEndIT {
 
                 try (TlsProbe open = TlsProbe.connect(https, NAME, trust)) {
                     assertThat(open.get(NAME, "/").body()).isEqualTo("hello");
-                    RenewRequests.request(new FileStorage(dir.resolve("data")), NAME);
+                    RenewRequests.request(new CertificateStore(new FileStorage(dir.resolve("data"))), NAME);
                     BigInteger renewed = awaitHello(https, trust, first, Duration.ofSeconds(15), pebble);
                     assertThat(renewed).isNotEqualTo(first);
                     assertThat(open.get(NAME, "/").body()).as("connection opened before the renewal").isEqualTo("hello");

@@ -3,11 +3,12 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.acme.Pebble;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.RenewRequests;
+import dev.gatehouse.certificates.RenewRequests;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -43,9 +44,13 @@ class AcmeRobustnessIT {
         return yaml.toString();
     }
 
-    /** 50 names, each its own order, all issued after one start; the time to the last is printed. */
+    /**
+     * 50 names, each its own order, all issued after one start and served with verified certificates; the time to the
+     * last is printed, not asserted (bench/acme-fifty.sh measures it). The generous bound only keeps a broken run from
+     * hanging on a busy machine.
+     */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void fiftyNamesAreIssuedConcurrently() throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
@@ -60,7 +65,7 @@ class AcmeRobustnessIT {
             try (TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, names), dir)) {
                 long started = System.nanoTime();
                 Set<String> pending = new LinkedHashSet<>(names);
-                long deadline = started + Duration.ofSeconds(60).toNanos();
+                long deadline = started + Duration.ofSeconds(180).toNanos();
                 while (!pending.isEmpty() && System.nanoTime() < deadline) {
                     for (String name : List.copyOf(pending)) {
                         if (servesHello(https, name, trust)) {
@@ -75,7 +80,7 @@ class AcmeRobustnessIT {
                 System.out.println("AcmeRobustnessIT: " + (names.size() - pending.size()) + "/" + names.size()
                         + " names served with pebble certificates " + took.toMillis() + " ms after start (certificate threads: "
                         + TlsRuntime.CERTIFICATE_THREADS + ")");
-                assertThat(pending).as("names without a pebble certificate after 60 s").isEmpty();
+                assertThat(pending).as("names without a pebble certificate after 180 s").isEmpty();
                 assertThat(acmeLog.lines().stream().filter(l -> l.contains(" registered"))
                         .map(l -> l.replaceAll(".* account=(\\S+) registered.*", "$1")).distinct().toList())
                         .as("ACME accounts for 50 concurrent first orders").hasSize(1);
@@ -125,7 +130,7 @@ class AcmeRobustnessIT {
             X509Certificate newRoot = pebble.root();
             assertThat(newRoot).as("a restarted pebble issues under a new root").isNotEqualTo(oldRoot);
 
-            RenewRequests.request(new FileStorage(dir.resolve("data")), name);
+            RenewRequests.request(new CertificateStore(new FileStorage(dir.resolve("data"))), name);
             BigInteger renewed = awaitHello(https, name, TlsProbe.trusting(newRoot), first, Duration.ofSeconds(30), pebble);
             assertThat(renewed).isNotEqualTo(first);
             assertThat(acmeLog.lines()).as("ACME log").anyMatch(l -> l.contains("no account there"));
@@ -138,7 +143,7 @@ class AcmeRobustnessIT {
         int http = freePort();
         int https = freePort();
         String listen = "{ http: " + http + ", https: " + https + ", address: 127.0.0.1 }";
-        FileStorage storage = new FileStorage(dir.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(dir.resolve("data")));
         try (Pebble pebble = Pebble.builder().httpPort(http).tlsPort(freePort()).start();
              TestGatehouse gh = TestGatehouse.startListening(listen, config(pebble, List.of(name)), dir)) {
             X509Certificate oldRoot = pebble.root();

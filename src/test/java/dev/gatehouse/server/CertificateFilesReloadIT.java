@@ -3,12 +3,13 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -35,12 +36,12 @@ class CertificateFilesReloadIT {
 
     @Test
     void newFilesAreServedToNewHandshakesAndABrokenReplacementKeepsTheOld() throws Exception {
-        LocalCa ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("test-ca")), Clock.systemUTC());
+        LocalCa ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("test-ca"))), Clock.systemUTC());
         TlsProbe.Trust trust = TlsProbe.trusting(ca.root().leaf());
         BigInteger first = replace(ca.issue(List.of("files.test")));
 
         try (TestGatehouse gh = TestGatehouse.startListening(LISTEN, YAML, dir);
-             LogCapture log = LogCapture.of("dev.gatehouse.tls")) {
+             LogCapture log = LogCapture.of("dev.gatehouse.certificates")) {
             int port = gh.httpsPort();
             try (TlsProbe open = TlsProbe.connect(port, "files.test", trust)) {
                 assertThat(open.leaf().getSerialNumber()).isEqualTo(first);

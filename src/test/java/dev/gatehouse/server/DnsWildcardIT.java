@@ -3,12 +3,13 @@ package dev.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.acme.Pebble;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.Knot;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.RenewRequests;
+import dev.gatehouse.certificates.RenewRequests;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -43,7 +44,7 @@ class DnsWildcardIT {
             assertThat(knot.txt("_acme-challenge.example.com")).isEmpty();
 
             knot.stop();
-            RenewRequests.request(new FileStorage(dir.resolve("data")), "*.example.com");
+            RenewRequests.request(new CertificateStore(new FileStorage(dir.resolve("data"))), "*.example.com");
 
             String failed = log.await(l -> l.contains("ACME order failed"), Duration.ofSeconds(30));
             assertThat(failed).as("log after a renewal with the DNS server down").isNotNull()

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Pem;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TlsProbe;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class SniIT {
 
     @BeforeEach
     void certificates() throws Exception {
-        LocalCa ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("test-ca")), Clock.systemUTC());
+        LocalCa ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("test-ca"))), Clock.systemUTC());
         trust = TlsProbe.trusting(ca.root().leaf());
         one = write(ca.issue(List.of("one.test")), "one");
         two = write(ca.issue(List.of("two.test")), "two");

@@ -48,6 +48,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class StageHarness implements AutoCloseable {
+    /** A response cache with the default settings (memory only), for stage services. */
+    static dev.gatehouse.cache.ResponseCache cache() {
+        return new dev.gatehouse.cache.ResponseCache(dev.gatehouse.config.CacheStorage.DEFAULTS, Runnable::run,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     private final List<Stage> stages;
     private Handler action = respond(200, "ok");
     private boolean secure;
@@ -190,7 +196,8 @@ public final class StageHarness implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest request) {
                 String host = hostOf(request.headers().get(HttpHeaderNames.HOST, ""));
-                exchange = new Exchange(ctx, request, new InetSocketAddress("127.0.0.1", 40000), secure, host,
+                InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
+                exchange = new Exchange(ctx, request, peer, peer.getAddress(), secure, host,
                         host, System.nanoTime(), "test-request", HttpUtil.isKeepAlive(request), this);
                 Handler last = ex -> {
                     actionSaw = ex.request();

@@ -42,7 +42,7 @@ class FileStorageDiskIT {
 
     @Test
     void fullDiskKeepsThePreviousCertificateAndSaysDiskFull() throws Exception {
-        FileStorage storage = new FileStorage(mount.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(mount.resolve("data")));
         storage.open();
         CertifiedKey first = TestCertificates.withChain("a.example.com");
         storage.saveCertificate("a.example.com", first);
@@ -58,7 +58,7 @@ class FileStorageDiskIT {
 
     @Test
     void readOnlyFileSystemKeepsThePreviousCertificateAndSaysSo() throws Exception {
-        FileStorage storage = new FileStorage(mount.resolve("data"));
+        CertificateStore storage = new CertificateStore(new FileStorage(mount.resolve("data")));
         storage.open();
         CertifiedKey first = TestCertificates.withChain("a.example.com");
         storage.saveCertificate("a.example.com", first);

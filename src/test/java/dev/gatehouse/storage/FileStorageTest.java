@@ -6,248 +6,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileStorageTest {
+/** The storage contract on a directory, and what only files have: modes, layout, temporary files. */
+class FileStorageTest extends StorageContract {
 
     @TempDir
     Path temp;
 
-    private FileStorage open() throws Exception {
-        FileStorage storage = new FileStorage(temp.resolve("data"));
-        storage.open();
-        return storage;
+    @Override
+    protected Storage newStorage() {
+        return new FileStorage(temp.resolve("data"));
     }
 
-    private static String mode(Path path) throws IOException {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    @Override
+    protected Storage sameBackend(Storage storage) {
+        return new FileStorage(((FileStorage) storage).root());
     }
 
-    @Test
-    void constructorTouchesNothingAndOpenCreatesPrivateDirectories() throws Exception {
-        FileStorage storage = new FileStorage(temp.resolve("data"));
-        assertThat(temp.resolve("data")).doesNotExist();
-
-        storage.open();
-
-        for (String dir : new String[] {"", "certificates", "accounts", "local-ca", "locks"}) {
-            assertThat(mode(temp.resolve("data").resolve(dir))).as(dir).isEqualTo("rwx------");
-        }
-    }
-
-    @Test
-    void certificateRoundTripWithDocumentedLayoutAndModes() throws Exception {
-        FileStorage storage = open();
-        CertifiedKey cert = TestCertificates.withChain("app.example.com");
-
-        storage.saveCertificate("App.Example.com", cert);
-
-        Path dir = temp.resolve("data/certificates/app.example.com");
-        assertThat(mode(dir)).isEqualTo("rwx------");
-        assertThat(mode(dir.resolve("key.pem"))).isEqualTo("rw-------");
-        assertThat(Files.readString(dir.resolve("cert.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
-        assertThat(storage.loadCertificate("app.example.com")).contains(cert);
-        assertThat(storage.loadCertificate("other.example.com")).isEmpty();
-        assertThat(storage.certificateNames()).containsExactly("app.example.com");
-    }
-
-    @Test
-    void wildcardIsStoredUnderASafeFileName() throws Exception {
-        FileStorage storage = open();
-        CertifiedKey cert = TestCertificates.withChain("*.example.com");
-
-        storage.saveCertificate("*.example.com", cert);
-
-        assertThat(temp.resolve("data/certificates/_wildcard_.example.com/cert.pem")).exists();
-        assertThat(storage.loadCertificate("*.example.com")).contains(cert);
-        assertThat(storage.certificateNames()).containsExactly("*.example.com");
-        assertThat(FileStorage.fileName("*.Example.COM")).isEqualTo("_wildcard_.example.com");
-    }
-
-    @Test
-    void namesThatCouldEscapeTheDirectoryAreRefused() {
-        for (String bad : new String[] {"../etc", "a/b", "..", "", "a b", "*.*.example.com", "a..b"}) {
-            assertThatThrownBy(() -> FileStorage.fileName(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected");
-        }
-        assertThat(FileStorage.fileName("127.0.0.1")).isEqualTo("127.0.0.1");
-        assertThat(FileStorage.fileName("::1")).isEqualTo("::1");
-    }
-
-    @Test
-    void replaceIsAtomicAndLeavesNoTemporaryFiles() throws Exception {
-        FileStorage storage = open();
-        storage.saveCertificate("a.example.com", TestCertificates.withChain("a.example.com"));
-        CertifiedKey second = TestCertificates.withChain("a.example.com");
-
-        storage.saveCertificate("a.example.com", second);
-
-        assertThat(storage.loadCertificate("a.example.com")).contains(second);
-        try (Stream<Path> files = Files.list(temp.resolve("data/certificates/a.example.com"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("cert.pem", "key.pem");
-        }
-    }
-
-    @Test
-    void failedWriteKeepsThePreviousFilesAndSaysWhy() throws Exception {
-        FileStorage storage = open();
-        CertifiedKey cert = TestCertificates.withChain("a.example.com");
-        storage.saveCertificate("a.example.com", cert);
-        storage.saveMeta("a.example.com", CertificateMeta.of(CertificateMeta.Source.ACME));
-        // The meta file's place is taken by a non-empty directory: the rename over it must fail.
-        Path meta = temp.resolve("data/certificates/a.example.com/meta.properties");
-        Files.delete(meta);
-        Files.createDirectories(meta.resolve("blocker"));
-
-        assertThatThrownBy(() -> storage.saveMeta("a.example.com", CertificateMeta.of(CertificateMeta.Source.FILES)))
-                .isInstanceOf(StorageException.class)
-                .hasMessageContaining("meta.properties");
-
-        assertThat(storage.loadCertificate("a.example.com")).contains(cert);
-        try (Stream<Path> files = Files.list(meta.getParent())) {
-            assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
-        }
-    }
-
-    @Test
-    void metaRoundTrip() throws Exception {
-        FileStorage storage = open();
-        Instant at = Instant.parse("2025-01-02T03:04:05Z");
-        CertificateMeta meta = CertificateMeta.of(CertificateMeta.Source.ACME)
-                .withDirectory(URI.create("https://acme.example/dir"))
-                .withFailure("rateLimited: too many\n  certificates: retry after 2025-01-03", at)
-                .withNextRenewal(at.plusSeconds(3600));
-
-        storage.saveMeta("a.example.com", meta);
-
-        assertThat(storage.loadMeta("a.example.com")).contains(meta);
-        assertThat(Files.readString(temp.resolve("data/certificates/a.example.com/meta.properties")))
-                .contains("source=acme", "directory=https://acme.example/dir", "last_attempt=2025-01-02T03:04:05Z");
-        assertThat(storage.loadMeta("b.example.com")).isEmpty();
-    }
-
-    @Test
-    void accountKeyPerDirectoryHostWithMode0600() throws Exception {
-        FileStorage storage = open();
-        KeyPair key = TestCertificates.ec();
-        URI pebble = URI.create("https://localhost:14000/dir");
-
-        storage.saveAccountKey(pebble, key.getPrivate());
-
-        Path file = temp.resolve("data/accounts/localhost_14000/account.key");
-        assertThat(mode(file)).isEqualTo("rw-------");
-        Optional<KeyPair> loaded = storage.loadAccountKey(pebble);
-        assertThat(loaded).isPresent();
-        assertThat(loaded.get().getPrivate()).isEqualTo(key.getPrivate());
-        assertThat(loaded.get().getPublic()).isEqualTo(key.getPublic());
-        assertThat(storage.loadAccountKey(URI.create("https://acme-v02.api.letsencrypt.org/directory"))).isEmpty();
-    }
-
-    @Test
-    void localCaFilesWithKeyMode0600() throws Exception {
-        FileStorage storage = open();
-        CertifiedKey root = TestCertificates.selfSigned(TestCertificates.ec(), "Test Root");
-
-        storage.saveLocalCa(root);
-
-        assertThat(mode(temp.resolve("data/local-ca/root.key"))).isEqualTo("rw-------");
-        assertThat(storage.loadLocalCa()).contains(root);
-    }
-
-    @Test
-    void keyOfAnotherCertificateIsReportedNotServed() throws Exception {
-        FileStorage storage = open();
-        storage.saveCertificate("a.example.com", TestCertificates.withChain("a.example.com"));
-        Files.writeString(temp.resolve("data/certificates/a.example.com/key.pem"),
-                Pem.writePrivateKey(TestCertificates.ec().getPrivate()));
-
-        assertThatThrownBy(() -> storage.loadCertificate("a.example.com"))
-                .isInstanceOf(StorageException.class).hasMessageContaining("does not match");
-    }
-
-    @Test
-    void deleteRemovesTheDirectory() throws Exception {
-        FileStorage storage = open();
-        storage.saveCertificate("a.example.com", TestCertificates.withChain("a.example.com"));
-
-        assertThat(storage.deleteCertificate("a.example.com")).isTrue();
-        assertThat(storage.deleteCertificate("a.example.com")).isFalse();
-        assertThat(storage.certificateNames()).isEmpty();
-    }
-
-    @Test
-    void lockExcludesAnotherThreadUntilClosed() throws Exception {
-        FileStorage storage = open();
-        FileStorage other = new FileStorage(temp.resolve("data")); // a second instance shares the JVM guard
-
-        try (FileStorage.Lock held = storage.lock("a.example.com")) {
-            assertThat(temp.resolve("data/locks/a.example.com.lock")).exists();
-            CompletableFuture<Throwable> attempt = CompletableFuture.supplyAsync(() -> {
-                try (FileStorage.Lock ignored = other.lock("a.example.com", Duration.ofMillis(200))) {
-                    return null;
-                } catch (Exception e) {
-                    return e;
-                }
-            });
-            assertThat(attempt.get(5, TimeUnit.SECONDS))
-                    .isInstanceOf(StorageLockedException.class).hasMessageContaining("a.example.com");
-            // Another name is independent.
-            try (FileStorage.Lock b = other.lock("b.example.com", Duration.ZERO)) {
-                assertThat(b).isNotNull();
-            }
-        }
-        CountDownLatch acquired = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try (FileStorage.Lock ignored = other.lock("a.example.com", Duration.ofSeconds(5))) {
-                acquired.countDown();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        t.start();
-        assertThat(acquired.await(5, TimeUnit.SECONDS)).isTrue();
-        t.join();
-    }
-
-    @Test
-    void waiterGetsTheLockWhenTheHolderReleases() throws Exception {
-        FileStorage storage = open();
-        FileStorage.Lock held = storage.lock("a.example.com");
-        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
-            try (FileStorage.Lock ignored = storage.lock("a.example.com", Duration.ofSeconds(10))) {
-                return true;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        Thread.sleep(200);
-        assertThat(waiter).isNotDone();
-
-        held.close();
-
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
-    }
-
-    @Test
-    void lockExcludesAnotherProcess() throws Exception {
-        FileStorage storage = open();
-        Path lockFile = temp.resolve("data/locks/a.example.com.lock");
+    /** A JVM that locks the file the way FileStorage does (fcntl via FileChannel) until it is killed. */
+    @Override
+    protected ForeignHolder holdInAnotherProcess(Storage storage, String name) throws Exception {
+        Path lockFile = ((FileStorage) storage).root().resolve("locks").resolve(name + ".lock");
+        Files.createDirectories(lockFile.getParent());
         Path holder = temp.resolve("LockHolder.java");
-        // A minimal process that locks the file the way FileStorage does (fcntl via FileChannel) until stdin closes.
         Files.writeString(holder, """
                 import java.nio.channels.FileChannel;
                 import java.nio.file.*;
@@ -258,7 +48,7 @@ class FileStorageTest {
                              var lock = ch.lock()) {
                             System.out.println("locked");
                             System.out.flush();
-                            System.in.read();
+                            Thread.sleep(60_000);
                         }
                     }
                 }
@@ -266,22 +56,80 @@ class FileStorageTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, holder.toString(), lockFile.toString())
                 .redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(out.readLine()).isEqualTo("locked");
-
-            assertThatThrownBy(() -> storage.lock("a.example.com", Duration.ofMillis(300)))
-                    .isInstanceOf(StorageLockedException.class)
-                    .hasMessageContaining("another gatehouse process");
-
-            process.getOutputStream().close(); // the holder exits and the OS drops its lock
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            try (FileStorage.Lock lock = storage.lock("a.example.com", Duration.ofSeconds(5))) {
-                assertThat(lock).isNotNull();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("locked");
+        return new ForeignHolder() {
+            @Override
+            public void die() throws Exception {
+                process.destroyForcibly(); // SIGKILL: no chance to release; the OS drops the lock
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+
+            @Override
+            public void close() throws Exception {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void constructorTouchesNothingAndOpenCreatesAPrivateRoot() throws Exception {
+        FileStorage fresh = new FileStorage(temp.resolve("fresh"));
+        assertThat(temp.resolve("fresh")).doesNotExist();
+
+        fresh.open();
+
+        assertThat(mode(temp.resolve("fresh"))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void keysArePathsWithPrivateDirectoriesAndSecretFilesOwnerOnly() throws Exception {
+        storage.put("certificates/a.example.com/key.pem", "k".getBytes(), Storage.Visibility.SECRET);
+        storage.put("certificates/a.example.com/cert.pem", "c".getBytes(), Storage.Visibility.PUBLIC);
+
+        Path dir = temp.resolve("data/certificates/a.example.com");
+        assertThat(mode(temp.resolve("data/certificates"))).isEqualTo("rwx------");
+        assertThat(mode(dir)).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("key.pem"))).isEqualTo("rw-------");
+        assertThat(mode(dir.resolve("cert.pem"))).isEqualTo("rw-r--r--");
+        assertThat(dir.resolve("cert.pem")).hasContent("c");
+    }
+
+    @Test
+    void replacingLeavesNoTemporaryFilesAndLocksAreNoValues() throws Exception {
+        storage.put("x/k", "1".getBytes(), Storage.Visibility.SECRET);
+        storage.put("x/k", "2".getBytes(), Storage.Visibility.SECRET);
+        try (Storage.Lock ignored = storage.lock("x")) {
+            assertThat(temp.resolve("data/locks/x.lock")).exists();
+            assertThat(storage.list("", false)).containsExactly("x");
+        }
+        try (Stream<Path> files = Files.list(temp.resolve("data/x"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("k");
+        }
+    }
+
+    @Test
+    void aFailedWriteKeepsEveryPreviousValueAndSaysWhy() throws Exception {
+        storage.put("p/a", "old a".getBytes(), Storage.Visibility.PUBLIC);
+        storage.put("p/b", "old b".getBytes(), Storage.Visibility.PUBLIC);
+        // b's place is taken by a non-empty directory: replacing it must fail, and a must not change either.
+        Files.delete(temp.resolve("data/p/b"));
+        Files.createDirectories(temp.resolve("data/p/b/blocker"));
+        storage.put("p/b/blocker/x", "x".getBytes(), Storage.Visibility.PUBLIC);
+
+        assertThatThrownBy(() -> storage.putAll(List.of(
+                new Storage.Entry("p/b", "new b".getBytes(), Storage.Visibility.PUBLIC),
+                new Storage.Entry("p/a", "new a".getBytes(), Storage.Visibility.PUBLIC))))
+                .isInstanceOf(StorageException.class).hasMessageContaining("p/b");
+
+        assertThat(storage.get("p/a").map(String::new)).contains("old a");
+        try (Stream<Path> files = Files.list(temp.resolve("data/p"))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
         }
     }
 }

@@ -80,6 +80,15 @@ public final class RawConnection implements AutoCloseable {
         return new RawConnection(socket);
     }
 
+    /** Connects to 127.0.0.1:port from the local address {@code from} (another loopback address, like 127.0.0.2). */
+    public static RawConnection connectFrom(String from, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(10_000);
+        return new RawConnection(socket);
+    }
+
     public RawConnection send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -1,10 +1,12 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.LocalCa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.LogCapture;
 import java.io.InputStream;
@@ -29,7 +31,7 @@ class CertificateRegistryIT {
 
     @BeforeAll
     static void localCa(@TempDir Path temp) throws Exception {
-        FileStorage storage = new FileStorage(temp);
+        CertificateStore storage = new CertificateStore(new FileStorage(temp));
         storage.open();
         ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
         root = ca.root().leaf();

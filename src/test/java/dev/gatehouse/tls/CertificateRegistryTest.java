@@ -1,7 +1,9 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.LocalCa;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
@@ -18,7 +20,7 @@ class CertificateRegistryTest {
 
     @BeforeAll
     static void localCa(@TempDir Path temp) throws Exception {
-        FileStorage storage = new FileStorage(temp);
+        CertificateStore storage = new CertificateStore(new FileStorage(temp));
         storage.open();
         ca = LocalCa.loadOrCreate(storage, Clock.systemUTC());
     }
@@ -35,14 +37,14 @@ class CertificateRegistryTest {
         SslContext a = registry.contextFor("a.test").orElseThrow();
 
         assertThat(registry.names()).containsExactly("*.apps.test", "::1", "a.test");
-        assertThat(registry.select("a.test", List.of("h2"), null).context()).isSameAs(a);
-        assertThat(registry.select("a.test", List.of("acme-tls/1"), null).challenge()).isTrue();
-        assertThat(registry.select("b.test", List.of("acme-tls/1"), null).context()).isNull();
+        assertThat(registry.select("a.test", List.of("h2"), true, null).context()).isSameAs(a);
+        assertThat(registry.select("a.test", List.of("acme-tls/1"), true, null).challenge()).isTrue();
+        assertThat(registry.select("b.test", List.of("acme-tls/1"), true, null).context()).isNull();
         assertThat(registry.contextFor("x.apps.test")).isPresent();
         assertThat(registry.contextFor("y.x.apps.test")).isEmpty();
         assertThat(registry.contextFor("apps.test")).isEmpty();
-        assertThat(registry.select(null, List.of(), InetAddress.getByName("::1")).context()).isNotNull();
-        assertThat(registry.select(null, List.of(), InetAddress.getByName("127.0.0.1")).context()).isNull();
+        assertThat(registry.select(null, List.of(), true, InetAddress.getByName("::1")).context()).isNotNull();
+        assertThat(registry.select(null, List.of(), true, InetAddress.getByName("127.0.0.1")).context()).isNull();
 
         registry.setDefault("a.test");
         assertThat(registry.contextFor("unknown.test")).containsSame(a);

@@ -41,7 +41,10 @@ class ClientHelloTest {
     void noExtensionBlockAtAll() {
         byte[] full = ClientHellos.body(0x0301, null, null, 0x002f);
         // Cut right after the compression methods: 2 + 32 + 1 + (2 + 2) + 2 bytes.
-        assertThat(parse(Arrays.copyOf(full, 41))).isEqualTo(ClientHello.NONE);
+        assertThat(parse(Arrays.copyOf(full, 41))).as("an RSA-only suite, nothing else")
+                .isEqualTo(new ClientHello(java.util.Optional.empty(), List.of(), false));
+        assertThat(parse(Arrays.copyOf(ClientHellos.body(0x0303, null, null, 0xc02b), 41)).ecdsa())
+                .as("an ECDSA suite").isTrue();
     }
 
     @Test
@@ -54,5 +57,25 @@ class ClientHelloTest {
         byte[] lying = full.clone();
         lying[lying.length - 30] = (byte) 0xff; // somewhere inside the extensions
         assertThat(parse(lying)).isNotNull();
+    }
+
+    @Test
+    void ecdsaNeedsAnEcdsaSignatureAlgorithmAndBefore13AnEcdsaSuite() {
+        int[] rsaOnly = {0x0804, 0x0401};       // rsa_pss_rsae_sha256, rsa_pkcs1_sha256
+        int[] both = {0x0403, 0x0804, 0x0401};  // ecdsa_secp256r1_sha256 first
+        int ecdheRsa = 0xc02f;
+        int ecdheEcdsa = 0xc02b;
+        int tls13Suite = 0x1301;
+
+        assertThat(parse(ClientHellos.body(0x0303, "a.test", null, both, true, tls13Suite)).ecdsa())
+                .as("TLS 1.3 with ECDSA signatures").isTrue();
+        assertThat(parse(ClientHellos.body(0x0303, "a.test", null, rsaOnly, true, tls13Suite)).ecdsa())
+                .as("TLS 1.3 with RSA signatures only (openssl s_client -sigalgs RSA-PSS+SHA256)").isFalse();
+        assertThat(parse(ClientHellos.body(0x0303, "a.test", null, both, false, ecdheRsa)).ecdsa())
+                .as("TLS 1.2 with ECDSA signatures but only ECDHE-RSA suites (curl --ciphers)").isFalse();
+        assertThat(parse(ClientHellos.body(0x0303, "a.test", null, both, false, ecdheRsa, ecdheEcdsa)).ecdsa())
+                .as("TLS 1.2 with an ECDSA suite").isTrue();
+        assertThat(parse(ClientHellos.body(0x0303, "a.test", null, null, false, ecdheEcdsa)).ecdsa())
+                .as("TLS 1.2 without signature_algorithms: the suite decides").isTrue();
     }
 }

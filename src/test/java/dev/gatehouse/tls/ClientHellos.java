@@ -12,6 +12,15 @@ final class ClientHellos {
 
     /** The ClientHello body (what follows the 4-byte handshake header). */
     static byte[] body(int version, String sni, List<String> alpn, int... cipherSuites) {
+        return body(version, sni, alpn, null, false, cipherSuites);
+    }
+
+    /**
+     * With {@code signature_algorithms} (when {@code signatureSchemes} is not null) and, when {@code tls13}, a
+     * {@code supported_versions} offering TLS 1.3 and 1.2.
+     */
+    static byte[] body(int version, String sni, List<String> alpn, int[] signatureSchemes, boolean tls13,
+                       int... cipherSuites) {
         Bytes b = new Bytes();
         b.u16(version);
         b.raw(new byte[32]);            // random
@@ -39,6 +48,16 @@ final class ClientHellos {
                 list.raw(p);
             }
             extension(extensions, 16, prefixed16(list.bytes()));
+        }
+        if (signatureSchemes != null) {
+            Bytes list = new Bytes();
+            for (int scheme : signatureSchemes) {
+                list.u16(scheme);
+            }
+            extension(extensions, 13, prefixed16(list.bytes()));
+        }
+        if (tls13) {
+            extension(extensions, 43, new byte[] {4, 0x03, 0x04, 0x03, 0x03});
         }
         // Elliptic curves and point formats, so a TLS 1.1 ECDHE offer is otherwise well-formed.
         extension(extensions, 10, new byte[] {0, 4, 0, 0x17, 0, 0x18});

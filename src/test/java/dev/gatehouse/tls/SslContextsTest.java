@@ -1,10 +1,12 @@
 package dev.gatehouse.tls;
 
+import dev.gatehouse.certificates.LocalCa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class SslContextsTest {
 
     @BeforeAll
     static void issue(@TempDir Path temp) throws Exception {
-        FileStorage storage = new FileStorage(temp);
+        CertificateStore storage = new CertificateStore(new FileStorage(temp));
         storage.open();
         certificate = LocalCa.loadOrCreate(storage, Clock.systemUTC()).issue(List.of("a.test"));
     }

@@ -1,11 +1,12 @@
 package dev.gatehouse.upstream;
 
 import dev.gatehouse.storage.CertifiedKey;
+import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.testing.H2Backend;
 import dev.gatehouse.testing.LogCapture;
 import dev.gatehouse.testing.TestGatehouse;
-import dev.gatehouse.tls.LocalCa;
+import dev.gatehouse.certificates.LocalCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +35,8 @@ class Http2HealthChecksIT {
     @BeforeAll
     static void makeCas() throws Exception {
         Path dir = Files.createTempDirectory("h2-health-ca");
-        ca = LocalCa.loadOrCreate(new FileStorage(dir.resolve("a")), Clock.systemUTC());
-        otherCa = LocalCa.loadOrCreate(new FileStorage(dir.resolve("b")), Clock.systemUTC());
+        ca = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("a"))), Clock.systemUTC());
+        otherCa = LocalCa.loadOrCreate(new CertificateStore(new FileStorage(dir.resolve("b"))), Clock.systemUTC());
         caFile = dir.resolve("upstream-ca.pem");
         Files.writeString(caFile, ca.rootPem());
     }
