@@ -16,6 +16,7 @@ import dev.gatehouse.upstream.UpstreamPool;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class Actions {
     }
 
     ActionStep describe(Router.Trace<Chains> trace, ExplainRequest request, HttpRequest head, String host,
-                        boolean reached) {
+                        InetAddress client, boolean reached) {
         if (trace.match().isEmpty()) {
             String why = trace.site().isPresent() ? "no route of " + trace.site().get().host() + " matches"
                     : "no site serves " + host;
@@ -46,7 +47,7 @@ final class Actions {
         Optional<ConfigLocations.Location> at = where.action(site.host(), index);
         Action action = trace.match().get().route().action();
         if (action instanceof Action.Proxy proxy) {
-            return proxy(proxy, head, request, at, reached);
+            return proxy(proxy, head, client, at, reached);
         }
         if (action instanceof Action.Files files) {
             return files(files, request, at, reached);
@@ -68,14 +69,14 @@ final class Actions {
                 Optional.empty(), reached);
     }
 
-    private ActionStep proxy(Action.Proxy proxy, HttpRequest head, ExplainRequest request,
+    private ActionStep proxy(Action.Proxy proxy, HttpRequest head, InetAddress client,
                              Optional<ConfigLocations.Location> at, boolean reached) {
         Optional<UpstreamPool> pool = compiled.pool(proxy.upstream());
         if (pool.isEmpty()) {
             return new ActionStep(UPSTREAM, "upstream " + proxy.upstream() + ", which the running config does not "
                     + "have", List.of(), at, 502, Optional.empty(), reached);
         }
-        PoolPreview preview = pool.get().preview(RequestKey.of(head.headers(), request.client().getHostAddress()));
+        PoolPreview preview = pool.get().preview(RequestKey.of(head.headers(), client.getHostAddress()));
         List<String> details = new ArrayList<>();
         details.add("pool " + proxy.upstream() + where.upstream(proxy.upstream()).map(l -> " (" + l.at() + ")")
                 .orElse(""));

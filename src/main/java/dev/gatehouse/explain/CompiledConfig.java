@@ -1,6 +1,7 @@
 package dev.gatehouse.explain;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.certificates.CertificateStatus;
@@ -22,6 +23,9 @@ public interface CompiledConfig {
 
     /** What runs for a host no site serves. */
     Chains unknownHost();
+
+    /** How the client's real address is found (X-Forwarded-For from trusted proxies). */
+    ClientAddresses clients();
 
     /** A pool of the config, live or as the file defines it. */
     Optional<UpstreamPool> pool(String name);

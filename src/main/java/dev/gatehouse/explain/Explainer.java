@@ -21,6 +21,7 @@ import dev.gatehouse.stages.Preview;
 import dev.gatehouse.stages.StageCompiler;
 import io.netty.handler.codec.http.HttpRequest;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,21 +51,22 @@ public final class Explainer {
     public Explanation explain(ExplainRequest request) {
         HttpRequest head = request.head();
         String host = Hosts.of(head);
-        Router.Trace<Chains> trace = compiled.router().trace(host, head, request.client());
+        InetAddress client = compiled.clients().resolve(request.client(), head.headers());
+        Router.Trace<Chains> trace = compiled.router().trace(host, head, client);
         Listener listener = listener(request);
         SiteStep site = site(trace, host);
         List<RouteStep> routes = routes(trace);
         Chains chains = trace.match().map(Router.Match::handler).or(trace::noRoute).orElse(compiled.unknownHost());
         Handler chain = chains.of(request.secure());
-        Preview preview = new Preview(head, host, request.secure(), request.client());
+        Preview preview = new Preview(head, host, request.secure(), client);
         List<StageStep> stages = stages(chain, preview, trace);
         boolean actionReached = stages.stream().allMatch(s -> s.reached() && s.answers().isEmpty());
-        ActionStep action = new Actions(compiled, where).describe(trace, request, head, host, actionReached);
+        ActionStep action = new Actions(compiled, where).describe(trace, request, head, host, client, actionReached);
         Optional<Explanation.Certificate> certificate = Certificates.of(compiled, trace.site(), trace.by(), host,
                 request.secure());
         Outcome outcome = outcome(request, listener, trace, stages, action, certificate, host);
         Explanation.Request shown = new Explanation.Request(request.method(), request.url(), host,
-                request.client().getHostAddress(), request.clientGiven(),
+                client.getHostAddress(), request.client().getHostAddress(), request.clientGiven(),
                 request.headers().stream().map(h -> h.name() + ": " + h.value()).toList());
         return new Explanation(shown, compiled.origin(), compiled.live(), listener, site, routes, stages, action,
                 certificate, plainHttp(trace), outcome);
@@ -89,7 +91,7 @@ public final class Explainer {
         }
         Site site = trace.site().get();
         String how = switch (trace.by().orElseThrow()) {
-            case EXACT -> "its exact name";
+            case EXACT -> site.host().equals(host) ? "its exact name" : "its alias " + host;
             case WILDCARD -> "the wildcard " + site.host() + " (one label)";
             case DEFAULT_SITE -> "default_site: no site is named " + host;
         };

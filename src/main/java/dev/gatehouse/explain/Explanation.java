@@ -33,9 +33,10 @@ public record Explanation(Request request, String origin, boolean live, Listener
 
     /**
      * @param host   the host routing uses (the Host header's, lower case, without port)
-     * @param client the client's address; {@code clientGiven} false when it stands for any client
+     * @param client the client's real address (the peer's, or X-Forwarded-For's when the peer is a trusted proxy)
+     * @param peer   the address the connection comes from; {@code clientGiven} false when it stands for any client
      */
-    public record Request(String method, String url, String host, String client, boolean clientGiven,
+    public record Request(String method, String url, String host, String client, String peer, boolean clientGiven,
                           List<String> headers) {
         public Request {
             headers = List.copyOf(headers);

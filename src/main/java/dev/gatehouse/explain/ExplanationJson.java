@@ -19,7 +19,7 @@ public final class ExplanationJson {
     public static Map<String, Object> of(Explanation e) {
         Map<String, Object> m = new LinkedHashMap<>();
         Explanation.Request r = e.request();
-        m.put("request", object("method", r.method(), "url", r.url(), "host", r.host(), "client", r.client(),
+        m.put("request", object("method", r.method(), "url", r.url(), "host", r.host(), "client", r.client(), "peer", r.peer().equals(r.client()) ? "" : r.peer(),
                 "client_given", r.clientGiven(), "headers", r.headers()));
         m.put("origin", e.origin());
         m.put("live", e.live());

@@ -26,6 +26,8 @@ public final class ExplanationText {
     public boolean print(Map<String, Object> e, PrintWriter out) {
         Map<String, Object> request = map(e.get("request"));
         out.println(text(request.get("method")) + " " + text(request.get("url")) + "  from " + text(request.get("client"))
+                + (request.get("peer") == null ? "" : " (X-Forwarded-For, through the trusted proxy "
+                + request.get("peer") + ")")
                 + (Boolean.TRUE.equals(request.get("client_given")) ? "" : " (any client; --client IP picks one)"));
         for (Object h : list(request.get("headers"))) {
             out.println("  " + h);

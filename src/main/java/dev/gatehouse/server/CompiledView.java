@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.explain.CompiledConfig;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
@@ -90,6 +91,11 @@ public final class CompiledView implements CompiledConfig {
     @Override
     public Chains unknownHost() {
         return routing.unknownHost();
+    }
+
+    @Override
+    public ClientAddresses clients() {
+        return routing.clients();
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class StageCompiler {
             new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create),
             // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
             new Kind<>("cache", CacheRule.class, null,
-                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
+                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(CacheLookupStage::new)),
             // Last, next to the action: a request other stages refuse is refused before its body is read.
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 

@@ -264,4 +264,93 @@ class ExplainerTest {
                 "127.0.0.1:8081         weight 0    unknown   0 in flight  not usable: weight 0 (parked)",
                 "outcome:     answered by the http stage: 308 to https://api.example.com/ws/chat");
     }
+
+    private static final String ACCESS = """
+            listen: { http: 80, https: 443 }
+            trusted_proxies: [10.0.0.0/8]
+            sites:
+              app.example.com:
+                deny: [203.0.113.13]
+                rate_limit: { rate: 10/s, burst: 20 }
+                conn_limit: { per_client: 5 }
+                cache: true
+                routes:
+                  - path: /admin/*
+                    allow: [198.51.100.0/24]
+                    basic_auth: { users: { alice: "$2y$04$ETvHtBIPxqJYX2S4R2QUruiscsHqiZVqhcXpN0.kz2l/2vTB9.Tke" } }
+                    upstream: app
+                  - path: /sso/*
+                    forward_auth: { url: "http://127.0.0.1:9091/verify" }
+                    upstream: app
+                  - upstream: app
+            upstreams:
+              app: { targets: [127.0.0.1:8080] }
+            """;
+
+    @Test
+    void accessStagesSayWhetherTheyWouldRefuseThisClientWithoutCountingIt() throws Exception {
+        Explanation denied = explain(ACCESS, "GET", "https://app.example.com/", List.of(), "203.0.113.13");
+        assertThat(denied.stages()).extracting(Explanation.StageStep::key)
+                .containsExactly("deny", "conn_limit", "rate_limit", "cache");
+        assertThat(denied.stages().get(0).answers()).contains(403);
+        assertThat(denied.stages().get(0).at().orElseThrow().text()).isEqualTo("deny: [203.0.113.13]");
+        assertThat(denied.stages().get(1).reached()).isFalse();
+        assertThat(denied.outcome().summary()).isEqualTo("answered by the deny stage: 403");
+        assertThat(denied.outcome().refused()).isTrue();
+
+        Explanation fine = explain(ACCESS, "GET", "https://app.example.com/page", List.of(), "203.0.113.7");
+        assertThat(fine.stages()).allSatisfy(s -> assertThat(s.answers()).isEmpty());
+        assertThat(fine.stages().get(2).effect()).contains("RateLimit-Policy", "explain takes no token");
+        assertThat(fine.stages().get(3).effect()).startsWith("answers from the cache when a fresh response is stored");
+        for (int i = 0; i < 50; i++) {
+            assertThat(explain(ACCESS, "GET", "https://app.example.com/page", List.of(), "203.0.113.7")
+                    .outcome().refused()).as("explaining took no token from the rate limit").isFalse();
+        }
+
+        Explanation post = explain(ACCESS, "POST", "https://app.example.com/page", List.of(), "203.0.113.7");
+        assertThat(post.stages().get(3).effect()).startsWith("passes POST on uncached");
+    }
+
+    @Test
+    void anAllowListAndBasicAuthAtARouteAnswerWithTheirOwnStatus() throws Exception {
+        Explanation outside = explain(ACCESS, "GET", "https://app.example.com/admin/", List.of(), "203.0.113.7");
+        Explanation.StageStep allow = outside.stages().stream().filter(s -> s.key().equals("allow")).findFirst()
+                .orElseThrow();
+        assertThat(allow.where()).isEqualTo("route");
+        assertThat(allow.answers()).contains(403);
+        assertThat(allow.effect()).isEqualTo("refuses the client 203.0.113.7: it is in none of [198.51.100.0/24]");
+
+        Explanation noPassword = explain(ACCESS, "GET", "https://app.example.com/admin/", List.of(), "198.51.100.9");
+        assertThat(noPassword.outcome().status()).isEqualTo(401);
+        assertThat(noPassword.outcome().by()).isEqualTo("stage basic_auth");
+
+        String alice = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("alice:x".getBytes());
+        Explanation withUser = explain(ACCESS, "GET", "https://app.example.com/admin/", List.of(alice),
+                "198.51.100.9");
+        assertThat(withUser.outcome().refused()).isFalse();
+        assertThat(withUser.stages()).anySatisfy(s -> assertThat(s.effect())
+                .startsWith("checks the password of alice (explain checks no passwords)"));
+
+        String bob = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("bob:x".getBytes());
+        assertThat(explain(ACCESS, "GET", "https://app.example.com/admin/", List.of(bob), "198.51.100.9")
+                .outcome().status()).isEqualTo(401);
+
+        Explanation sso = explain(ACCESS, "GET", "https://app.example.com/sso/x", List.of(), "203.0.113.7");
+        assertThat(sso.stages()).anySatisfy(s -> assertThat(s.effect())
+                .startsWith("asks http://127.0.0.1:9091/verify first"));
+    }
+
+    @Test
+    void behindATrustedProxyTheClientIsTheForwardedOne() throws Exception {
+        Explanation e = explain(ACCESS, "GET", "https://app.example.com/", List.of("X-Forwarded-For: 203.0.113.13"),
+                "10.0.0.2");
+        assertThat(e.request().client()).isEqualTo("203.0.113.13");
+        assertThat(e.request().peer()).isEqualTo("10.0.0.2");
+        assertThat(e.outcome().by()).isEqualTo("stage deny");
+
+        Explanation untrusted = explain(ACCESS, "GET", "https://app.example.com/",
+                List.of("X-Forwarded-For: 203.0.113.13"), "192.0.2.50");
+        assertThat(untrusted.request().client()).isEqualTo("192.0.2.50");
+        assertThat(untrusted.outcome().refused()).isFalse();
+    }
 }
