@@ -76,7 +76,7 @@ public final class AdminClient {
 
     /** POSTs {@code body} (maps, lists, strings, numbers) as JSON. */
     public Response post(String path, Map<String, Object> body) throws IOException, InterruptedException {
-        return post(path, Json.write(body));
+        return post(path, AdminJson.write(body));
     }
 
     /** POST with a JSON body. */
@@ -111,7 +111,7 @@ public final class AdminClient {
                     + ", not JSON: is this Gatehouse's admin API?");
         }
         try {
-            return new Response(res.statusCode(), Json.parse(res.body()));
+            return new Response(res.statusCode(), AdminJson.parse(res.body()));
         } catch (IllegalArgumentException e) {
             throw new IOException(method + " " + uri + " answered invalid JSON: " + e.getMessage(), e);
         }

@@ -46,7 +46,7 @@ final class ExplainEndpoint {
     private static Map<String, Object> fields(String body) {
         Object parsed;
         try {
-            parsed = Json.parse(body.isEmpty() ? "{}" : body);
+            parsed = AdminJson.parse(body.isEmpty() ? "{}" : body);
         } catch (IllegalArgumentException e) {
             throw bad("the body is not valid JSON: " + e.getMessage());
         }

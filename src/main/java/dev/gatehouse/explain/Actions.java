@@ -6,7 +6,6 @@ import dev.gatehouse.config.Site;
 import dev.gatehouse.config.Upstream;
 import dev.gatehouse.explain.Explanation.ActionStep;
 import dev.gatehouse.files.StaticFiles;
-import dev.gatehouse.routing.RedirectHandler;
 import dev.gatehouse.routing.RequestPaths;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
@@ -53,7 +52,8 @@ final class Actions {
             return files(files, request, at, reached);
         }
         if (action instanceof Action.Redirect redirect) {
-            String location = RedirectHandler.expand(redirect.target(), request.secure(), host, request.target());
+            String location = TemplatePreview.fill(redirect.template(), request.secure(), host, site.host(),
+                    client.getHostAddress(), head);
             return new ActionStep("redirect", "redirect " + redirect.status() + " to " + location,
                     List.of("target as written: " + redirect.target()), at, redirect.status(), Optional.empty(),
                     reached);
