@@ -57,4 +57,12 @@ public interface RunningInstance {
      * @throws IllegalArgumentException when the method, URL, a header line or the client address cannot be read
      */
     Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client);
+
+    /**
+     * The cluster as {@code GET /cluster} shows it (this node, the Redis state, every node alive and what it holds), as
+     * a JSON object; empty when the config has no {@code cluster:}. Answers from memory.
+     */
+    default Optional<Map<String, Object>> cluster() {
+        return Optional.empty();
+    }
 }

@@ -91,4 +91,9 @@ final class AdminView implements RunningInstance {
         ExplainRequest request = ExplainRequest.parse(method, url, headers, client);
         return ExplanationJson.of(Explainer.of(server.compiled()).explain(request));
     }
+
+    @Override
+    public Optional<Map<String, Object>> cluster() {
+        return server.cluster().map(c -> ClusterReport.of(c.status(), Instant.now()));
+    }
 }
