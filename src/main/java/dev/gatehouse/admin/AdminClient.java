@@ -74,6 +74,11 @@ public final class AdminClient {
         return send("POST", path);
     }
 
+    /** POSTs {@code body} (maps, lists, strings, numbers) as JSON. */
+    public Response post(String path, Map<String, Object> body) throws IOException, InterruptedException {
+        return post(path, AdminJson.write(body));
+    }
+
     /** POST with a JSON body. */
     public Response post(String path, String json) throws IOException, InterruptedException {
         return send("POST", path, json);

@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/cluster, /errors, /metrics, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
+            + "/cluster, /errors, /metrics, /explain, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
             + "/upstreams/{pool}/targets/{address}";
 
     private final RunningInstance instance;
@@ -32,6 +32,7 @@ final class AdminRouter {
     private final ConfigEndpoint config;
     private final SitesEndpoint sites;
     private final StatusEndpoint status;
+    private final ExplainEndpoint explain;
     private final CacheEndpoint cache;
 
     AdminRouter(RunningInstance instance, AdminAccess access, RecentErrors errors, IntSupplier adminPort, Clock clock) {
@@ -42,6 +43,7 @@ final class AdminRouter {
         this.config = new ConfigEndpoint(instance);
         this.sites = new SitesEndpoint(instance, certificates);
         this.status = new StatusEndpoint(instance, certificates, errors, adminPort, clock);
+        this.explain = new ExplainEndpoint(instance);
         this.cache = new CacheEndpoint(instance);
     }
 
@@ -99,6 +101,9 @@ final class AdminRouter {
                 }
                 case "reload" -> {
                     return config.reload(method, path);
+                }
+                case "explain" -> {
+                    return explain.handle(method, path, body);
                 }
                 case "cluster" -> {
                     allow(method, path, "GET");

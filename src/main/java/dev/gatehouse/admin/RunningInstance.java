@@ -51,6 +51,14 @@ public interface RunningInstance {
     ResponseCache cache();
 
     /**
+     * What the running config would do with a request, as JSON values ({@code POST /explain}); nothing is sent.
+     * Reads the config file for positions and storage for the certificate: blocking.
+     *
+     * @throws IllegalArgumentException when the method, URL, a header line or the client address cannot be read
+     */
+    Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client);
+
+    /**
      * The cluster as {@code GET /cluster} shows it (this node, the Redis state, every node alive and what it holds), as
      * a JSON object; empty when the config has no {@code cluster:}. Answers from memory.
      */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * HTTP basic authentication (RFC 7617) against a set of users with password hashes. A right password is remembered
@@ -112,6 +113,16 @@ public final class BasicAuthenticator {
             later.outcome(right ? new Allowed(credentials.user()) : DENIED);
         });
         return queued ? null : BUSY;
+    }
+
+    /** The user an {@code Authorization} header names, when it holds basic credentials at all. */
+    public Optional<String> user(String authorization) {
+        return Optional.ofNullable(Credentials.parse(authorization)).map(Credentials::user);
+    }
+
+    /** Whether {@code user} is one of the users. */
+    public boolean knows(String user) {
+        return users.containsKey(user);
     }
 
     private Remembered remember(String authorization) {

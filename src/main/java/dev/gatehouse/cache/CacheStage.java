@@ -41,6 +41,21 @@ public final class CacheStage {
         return rule.on() ? Optional.of(new CacheStage(rule, cache)) : Optional.empty();
     }
 
+    /** What this stage does with {@code request}, in words, without looking anything up ({@code gatehouse explain}). */
+    public String foresee(HttpRequest request) {
+        HttpMethod method = request.method();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            return "passes " + method + " on uncached; a success invalidates what is stored for the URL";
+        }
+        RequestRules req = RequestRules.of(request.headers(), rule.requestDirectives());
+        if (req.noStore) {
+            return "passes the request on uncached: it says no-store";
+        }
+        return "answers from the cache when a fresh response is stored"
+                + (rule.staleWhileRevalidate().isZero() ? "" : " (or a stale one while it is refreshed)")
+                + "; otherwise asks the upstream and stores what may be stored";
+    }
+
     /** As a stage's {@code begin}: answers, or passes on to {@code next} with the response filtered. */
     public RequestFlow begin(Exchange exchange, Handler next) {
         HttpRequest request = exchange.request();

@@ -41,4 +41,17 @@ public final class Sizes {
         }
         return amount << shift;
     }
+
+    /** The way the config writes sizes: the largest unit that divides it, e.g. {@code 16mb}, {@code 1500b}. */
+    public static String format(long bytes) {
+        String[] units = {"gb", "mb", "kb"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes != 0 && bytes % unit == 0) {
+                return (bytes >> shifts[i]) + units[i];
+            }
+        }
+        return bytes + "b";
+    }
 }

@@ -26,6 +26,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,44 @@ public final class StaticFiles {
                     h -> h.set(HttpHeaderNames.LOCATION, addSlash.location()));
         }
         return serveFile(ctx, request, keepAlive, rawPath, (RequestPaths.Found) lookup);
+    }
+
+    /**
+     * Where a request leads, found as {@link #serve} finds it but without opening or sending anything
+     * ({@code gatehouse explain}).
+     *
+     * @param status   what {@link #serve} would answer: 200 for a file (before conditionals and ranges), 301 to add
+     *                 a directory's slash, 400/403/404/405 otherwise
+     * @param file     the file that would be sent
+     * @param location where a directory without its slash is redirected
+     * @param reason   why there is no file, in words
+     */
+    public record Resolution(int status, Optional<Path> file, Optional<String> location, String reason) {
+    }
+
+    /** See {@link Resolution}; {@code rawPath} as for {@link #serve}. */
+    public Resolution resolve(String method, String rawPath) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return new Resolution(405, Optional.empty(), Optional.empty(), "only GET and HEAD are served from files");
+        }
+        try {
+            RequestPaths.Lookup lookup = RequestPaths.lookup(root, index, rawPath);
+            if (lookup instanceof RequestPaths.Found found) {
+                return new Resolution(200, Optional.of(found.file()), Optional.empty(), "");
+            }
+            if (lookup instanceof RequestPaths.AddSlash addSlash) {
+                return new Resolution(301, Optional.empty(), Optional.of(addSlash.location()), "a directory");
+            }
+            RequestPaths.Refused refused = (RequestPaths.Refused) lookup;
+            return new Resolution(refused.status(), Optional.empty(), Optional.empty(), refused.reason());
+        } catch (IOException e) {
+            return new Resolution(500, Optional.empty(), Optional.empty(), "cannot look the file up: " + e.getMessage());
+        }
+    }
+
+    /** The directory files are served from. */
+    public Path root() {
+        return root;
     }
 
     private Served serveFile(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive,

@@ -2,9 +2,6 @@ package dev.gatehouse.proxy;
 
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.upstream.RequestKey;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 
 import java.util.Optional;
 
@@ -28,13 +25,6 @@ final class ProxyRequestKey implements RequestKey {
 
     @Override
     public Optional<String> cookie(String name) {
-        for (String header : exchange.request().headers().getAll(HttpHeaderNames.COOKIE)) {
-            for (Cookie c : ServerCookieDecoder.LAX.decodeAll(header)) {
-                if (c.name().equals(name)) {
-                    return Optional.of(c.value());
-                }
-            }
-        }
-        return Optional.empty();
+        return RequestKey.cookie(exchange.request().headers(), name);
     }
 }

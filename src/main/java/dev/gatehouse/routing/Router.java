@@ -6,6 +6,7 @@ import dev.gatehouse.config.Site;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,31 @@ public final class Router<T> {
 
     /** A routing decision. */
     public record Match<T>(Site site, Route route, T handler) {
+    }
+
+    /** How the site for a host was found. */
+    public enum SiteBy { EXACT, WILDCARD, DEFAULT_SITE }
+
+    /**
+     * One route tried for a request, for {@code gatehouse explain}.
+     *
+     * @param index    the route's position in its site's list (0 for a site written with one action)
+     * @param mismatch the first condition that does not hold, in words; empty for the route that matched
+     */
+    public record RouteCheck(int index, Route route, Optional<String> mismatch) {
+    }
+
+    /**
+     * Every step of one routing decision, for {@code gatehouse explain}: the site and how it was found, each route
+     * tried up to the one that matched, and what runs.
+     *
+     * @param site    the site with how it was found; empty when no site serves the host
+     * @param checks  the routes tried, in order, up to and including the one that matched
+     * @param match   the route that matched
+     * @param noRoute what runs when the site is known but no route matched
+     */
+    public record Trace<T>(Optional<Site> site, Optional<SiteBy> by, List<RouteCheck> checks,
+                           Optional<Match<T>> match, Optional<T> noRoute) {
     }
 
     /** A site with its compiled routes, and what it does when none matches. */
@@ -100,7 +126,40 @@ public final class Router<T> {
         return Optional.empty();
     }
 
+    /**
+     * Routes a request as {@link #route} does, telling each step: the same lookups and the same route conditions, with
+     * the reason each route before the matching one did not match.
+     */
+    public Trace<T> trace(String host, HttpRequest request, InetAddress client) {
+        SiteRoutes<T> named = exactOrWildcard(host);
+        Optional<SiteRoutes<T>> site = named != null ? Optional.of(named) : fallback;
+        if (site.isEmpty()) {
+            return new Trace<>(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        }
+        SiteBy by = named == null ? SiteBy.DEFAULT_SITE : exact.get(host) == named ? SiteBy.EXACT : SiteBy.WILDCARD;
+        String path = RequestPaths.normalize(RequestPaths.rawPath(request.uri()));
+        List<RouteCheck> checks = new ArrayList<>();
+        List<CompiledRoute<T>> routes = site.get().routes();
+        for (int i = 0; i < routes.size(); i++) {
+            CompiledRoute<T> route = routes.get(i);
+            Optional<String> mismatch = route.mismatch(request, path, client);
+            checks.add(new RouteCheck(i, route.route(), mismatch));
+            if (mismatch.isEmpty()) {
+                return new Trace<>(Optional.of(site.get().site()), Optional.of(by), checks,
+                        Optional.of(new Match<>(site.get().site(), route.route(), route.handler())), Optional.empty());
+            }
+        }
+        return new Trace<>(Optional.of(site.get().site()), Optional.of(by), checks, Optional.empty(),
+                Optional.of(site.get().noRoute()));
+    }
+
     private Optional<SiteRoutes<T>> siteFor(String host) {
+        SiteRoutes<T> s = exactOrWildcard(host);
+        return s == null ? fallback : Optional.of(s);
+    }
+
+    /** The site naming this host exactly, else the one-label wildcard covering it; null when neither exists. */
+    private SiteRoutes<T> exactOrWildcard(String host) {
         SiteRoutes<T> s = exact.get(host);
         if (s == null) {
             int dot = host.indexOf('.');
@@ -108,9 +167,6 @@ public final class Router<T> {
                 s = wildcard.get(host.substring(dot + 1));
             }
         }
-        if (s == null) {
-            return fallback;
-        }
-        return Optional.ofNullable(s);
+        return s;
     }
 }

@@ -4,6 +4,9 @@ import dev.gatehouse.admin.RunningInstance;
 import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.explain.ExplainRequest;
+import dev.gatehouse.explain.Explainer;
+import dev.gatehouse.explain.ExplanationJson;
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The server as the admin API sees it; every call asks the server for what is current, so reloads show at once. */
 final class AdminView implements RunningInstance {
@@ -83,7 +87,13 @@ final class AdminView implements RunningInstance {
     }
 
     @Override
-    public java.util.Optional<Map<String, Object>> cluster() {
+    public Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client) {
+        ExplainRequest request = ExplainRequest.parse(method, url, headers, client);
+        return ExplanationJson.of(Explainer.of(server.compiled()).explain(request));
+    }
+
+    @Override
+    public Optional<Map<String, Object>> cluster() {
         return server.cluster().map(c -> ClusterReport.of(c.status(), Instant.now()));
     }
 }

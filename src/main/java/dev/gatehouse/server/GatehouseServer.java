@@ -125,8 +125,9 @@ public final class GatehouseServer implements AutoCloseable {
                 ? Optional.of(tls.orElseThrow().registry()) : Optional.empty());
     }
 
-    private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
-                                   ServerState state, ResponseCache cache) {
+    /** What one config compiles to; also {@code gatehouse explain}'s view of a file ({@link CompiledView#offline}). */
+    static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
+                           ServerState state, ResponseCache cache) {
         Handlers handlers = new Handlers(config, connections, upstreams);
         StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
                 config.limits(), state.bodies(), state.access(), cache));
@@ -241,6 +242,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The config serving now: the one given at construction, or the last one a reload applied. */
     public GatehouseConfig config() {
         return reloader.current();
+    }
+
+    /** The routing serving now, as {@code gatehouse explain} sees it: one snapshot with the live pools. */
+    public CompiledView compiled() {
+        return CompiledView.live(this, state.routing());
     }
 
     /** The upstream pools, for the admin API and tests. */

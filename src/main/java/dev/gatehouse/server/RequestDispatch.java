@@ -5,6 +5,7 @@ import dev.gatehouse.http.PeerAddress;
 import dev.gatehouse.http.RequestFlow;
 import dev.gatehouse.http.RequestIds;
 import dev.gatehouse.metrics.RouteMeters;
+import dev.gatehouse.routing.Hosts;
 import dev.gatehouse.routing.Router;
 import dev.gatehouse.stages.Chains;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -78,33 +78,8 @@ final class RequestDispatch {
         return new Started(exchange, chains.of(secure).begin(exchange), meters);
     }
 
-    /** Host from the absolute-form target (RFC 9112 §3.2.2), else the Host header; lower case, port dropped. */
+    /** The host a request is routed by ({@link Hosts#of}). */
     static String hostOf(HttpRequest request) {
-        String uri = request.uri();
-        String authority;
-        if (!uri.startsWith("/") && uri.contains("://")) {
-            int start = uri.indexOf("://") + 3;
-            int end = start;
-            while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
-                end++;
-            }
-            authority = uri.substring(start, end);
-        } else {
-            authority = request.headers().get(HttpHeaderNames.HOST, "");
-        }
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            authority = authority.substring(at + 1);
-        }
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            return (close > 0 ? authority.substring(1, close) : authority).toLowerCase(Locale.ROOT);
-        }
-        int colon = authority.indexOf(':');
-        String host = colon >= 0 ? authority.substring(0, colon) : authority;
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
-        }
-        return host.toLowerCase(Locale.ROOT);
+        return Hosts.of(request);
     }
 }

@@ -30,6 +30,18 @@ final class AccessListStage implements Stage {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        String client = request.client().getHostAddress();
+        boolean in = ranges.contains(request.client());
+        if (in == allow) {
+            return Foresight.passes(allow ? "lets the client " + client + " in: it is in " + ranges.ranges()
+                    : "the client " + client + " is in none of the denied " + ranges.ranges());
+        }
+        return Foresight.answers(403, allow ? "refuses the client " + client + ": it is in none of "
+                + ranges.ranges() : "refuses the client " + client + ": it is in the denied " + ranges.ranges());
+    }
+
+    @Override
     public RequestFlow begin(Exchange exchange, Handler next) {
         if (ranges.contains(exchange.client()) == allow) {
             return next.begin(exchange);

@@ -33,8 +33,7 @@ final class AcmeChallengeStage implements Stage {
         if (uri.startsWith("/") && !uri.startsWith(Http01Tokens.PATH_PREFIX)) {
             return next.begin(exchange); // most requests: no path to take apart
         }
-        Optional<String> answer = Http01Tokens.tokenFromPath(RequestPaths.rawPath(uri))
-                .flatMap(tokens::keyAuthorization);
+        Optional<String> answer = keyAuthorization(uri);
         if (answer.isEmpty()) {
             return next.begin(exchange);
         }
@@ -43,5 +42,18 @@ final class AcmeChallengeStage implements Stage {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
         exchange.respond(response);
         return RequestFlow.DISCARD_BODY;
+    }
+
+    private Optional<String> keyAuthorization(String uri) {
+        return Http01Tokens.tokenFromPath(RequestPaths.rawPath(uri)).flatMap(tokens::keyAuthorization);
+    }
+
+    @Override
+    public Foresight foresee(Preview request) {
+        if (keyAuthorization(request.request().uri()).isPresent()) {
+            return Foresight.answers(200, "answers the CA's HTTP-01 check for a token being validated now");
+        }
+        return Foresight.passes("answers only the CA's HTTP-01 checks (" + Http01Tokens.PATH_PREFIX
+                + "TOKEN for tokens being validated): not this request");
     }
 }

@@ -39,6 +39,20 @@ final class BasicAuthStage implements Stage {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        Optional<String> user = authenticator.user(request.request().headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (user.isEmpty()) {
+            return Foresight.answers(401, "asks for a user and password (WWW-Authenticate: Basic): the request has "
+                    + "no basic credentials");
+        }
+        if (!authenticator.knows(user.get())) {
+            return Foresight.answers(401, "refuses the credentials: there is no user " + user.get());
+        }
+        return Foresight.passes("checks the password of " + user.get() + " (explain checks no passwords); a wrong "
+                + "one gets 401");
+    }
+
+    @Override
     public RequestFlow begin(Exchange exchange, Handler next) {
         String authorization = exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION);
         Deferred[] later = new Deferred[1];

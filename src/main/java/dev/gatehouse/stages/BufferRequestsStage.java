@@ -1,6 +1,7 @@
 package dev.gatehouse.stages;
 
 import dev.gatehouse.config.BufferRequests;
+import dev.gatehouse.config.Sizes;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.Handler;
 import dev.gatehouse.http.RequestFlow;
@@ -26,6 +27,12 @@ final class BufferRequestsStage implements Stage {
             return Optional.empty();
         }
         return Optional.of(new BufferRequestsStage(config.bound(services.limits()), services.bodies()));
+    }
+
+    @Override
+    public Foresight foresee(Preview request) {
+        return Foresight.passes("reads the whole request body before passing it on" + (max == Long.MAX_VALUE
+                ? "" : " (at most " + Sizes.format(max) + ", else 413)"));
     }
 
     @Override

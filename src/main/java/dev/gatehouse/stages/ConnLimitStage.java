@@ -27,6 +27,12 @@ final class ConnLimitStage implements Stage {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        return Foresight.passes("lets at most " + limiter.max() + " requests from one client address be in flight at "
+                + "once; more get 429 (explain takes no slot)");
+    }
+
+    @Override
     public RequestFlow begin(Exchange exchange, Handler next) {
         BucketKey key = BucketKey.of(exchange.client());
         if (!limiter.tryAcquire(key)) {

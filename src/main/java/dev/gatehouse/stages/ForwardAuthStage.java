@@ -40,6 +40,12 @@ final class ForwardAuthStage implements Stage {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        return Foresight.passes("asks " + url + " first: a 2xx lets the request on, any other answer is relayed to "
+                + "the client (explain does not ask it)");
+    }
+
+    @Override
     public RequestFlow begin(Exchange exchange, Handler next) {
         Deferred deferred = new Deferred(exchange);
         ForwardAuthClient.Question question = new ForwardAuthClient.Question(exchange.request(), exchange.host(),

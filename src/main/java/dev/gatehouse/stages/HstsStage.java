@@ -36,6 +36,11 @@ final class HstsStage implements Stage, ResponseFilter {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        return Foresight.passes("adds Strict-Transport-Security: " + value + " to the response");
+    }
+
+    @Override
     public void head(HttpResponse head, ResponseOutput out) {
         head.headers().set(STRICT_TRANSPORT_SECURITY, value);
         out.write(head);

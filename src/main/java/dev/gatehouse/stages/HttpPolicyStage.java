@@ -46,7 +46,7 @@ final class HttpPolicyStage implements Stage {
             answer = Exchange.textResponse(HttpResponseStatus.FORBIDDEN,
                     "403 Forbidden: this site is served over HTTPS only");
         } else {
-            String location = "https://" + authority(exchange.host(), port) + originForm(exchange.request().uri());
+            String location = location(exchange.host(), port, exchange.request().uri());
             answer = Exchange.textResponse(HttpResponseStatus.PERMANENT_REDIRECT, "308 Permanent Redirect: " + location);
             answer.headers().set(HttpHeaderNames.LOCATION, location);
         }
@@ -55,6 +55,24 @@ final class HttpPolicyStage implements Stage {
         }
         exchange.respond(answer);
         return RequestFlow.DISCARD_BODY;
+    }
+
+    @Override
+    public Foresight foresee(Preview request) {
+        int port = httpsPort.getAsInt();
+        if (port < 0) {
+            return Foresight.passes("http: " + policy.configName() + ", but there is no HTTPS listener: served over "
+                    + "plain HTTP");
+        }
+        if (policy == HttpPolicy.HTTPS_ONLY) {
+            return Foresight.answers(403, "http: https-only: plain HTTP is refused with 403");
+        }
+        String location = location(request.host(), port, request.request().uri());
+        return Foresight.redirects(308, location, "http: redirect: plain HTTP is redirected to HTTPS");
+    }
+
+    private static String location(String host, int port, String uri) {
+        return "https://" + authority(host, port) + originForm(uri);
     }
 
     private static boolean hasNoBody(HttpRequest request) {

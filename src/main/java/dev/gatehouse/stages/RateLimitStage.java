@@ -57,6 +57,12 @@ final class RateLimitStage implements Stage {
     }
 
     @Override
+    public Foresight foresee(Preview request) {
+        return Foresight.passes("limits the rate (RateLimit-Policy: " + policies + "); beyond it: 429 with "
+                + "Retry-After (explain takes no token)");
+    }
+
+    @Override
     public RequestFlow begin(Exchange exchange, Handler next) {
         BucketKey[] bucketKeys = new BucketKey[keys.size()];
         for (int i = 0; i < bucketKeys.length; i++) {

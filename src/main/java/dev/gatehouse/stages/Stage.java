@@ -32,4 +32,13 @@ public interface Stage {
      * @return the flow that receives the request body: the one {@code next.begin} returned when passing on
      */
     RequestFlow begin(Exchange exchange, Handler next);
+
+    /**
+     * What this stage would do with {@code request}, found without doing it: no state changes (no token taken from
+     * a rate limit, no counter moved), nothing sent anywhere. For {@code gatehouse explain}; a stage that can tell
+     * whether it would answer by itself (a deny rule, a missing credential, the plain-HTTP redirect) says so here.
+     */
+    default Foresight foresee(Preview request) {
+        return Foresight.passes("runs on every request of this route");
+    }
 }

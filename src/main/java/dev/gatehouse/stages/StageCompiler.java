@@ -92,7 +92,7 @@ public final class StageCompiler {
                     RequestHeadersStage::create),
             // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
             new Kind<>("cache", CacheRule.class, null,
-                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
+                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(CacheLookupStage::new)),
             // Last, next to the action: a request other stages refuse is refused before its body is read.
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 
@@ -103,6 +103,18 @@ public final class StageCompiler {
 
     public StageCompiler(StageServices services) {
         this.services = services;
+    }
+
+    /** The key {@link #steps} gives the listener's own stage (the ACME HTTP-01 answer on plain HTTP). */
+    public static final String LISTENER = "acme-challenge";
+
+    /**
+     * One stage of a compiled chain and the key that made it ({@link #LISTENER} for the listener's own).
+     *
+     * @param key   the stage key ({@code http}, {@code hsts}, ...) as the config writes it
+     * @param stage the stage itself, shared with the running chain
+     */
+    public record Step(String key, Stage stage) {
     }
 
     /** The chains of one route: its site's stage keys with the route's replacing them, then the action. */
@@ -124,47 +136,61 @@ public final class StageCompiler {
 
     private Handler compile(Map<String, StageConfig> site, Map<String, StageConfig> route, Handler action,
                             boolean secure) {
-        List<Stage> stages = listenerStages(secure);
+        List<Step> stages = listenerStages(secure);
         for (Kind<?> kind : KINDS) {
             StageConfig config = kind.effective(site, route);
             if (config != null) {
                 (secure ? secureStages : plainStages).computeIfAbsent(config, c -> kind.create(c, secure, services))
-                        .ifPresent(stages::add);
+                        .ifPresent(stage -> stages.add(new Step(kind.key(), stage)));
             }
         }
         return link(stages, action);
     }
 
     /** Stages every request on a listener meets before its site's: the ACME HTTP-01 answer on plain HTTP. */
-    private List<Stage> listenerStages(boolean secure) {
-        List<Stage> stages = new ArrayList<>();
+    private List<Step> listenerStages(boolean secure) {
+        List<Step> stages = new ArrayList<>();
         if (!secure) {
-            stages.add(new AcmeChallengeStage(services.http01()));
+            stages.add(new Step(LISTENER, new AcmeChallengeStage(services.http01())));
         }
         return stages;
     }
 
-    private static Handler link(List<Stage> stages, Handler action) {
+    private static Handler link(List<Step> stages, Handler action) {
         Handler next = action;
         for (int i = stages.size() - 1; i >= 0; i--) {
-            next = new Link(stages.get(i), next);
+            next = new Link(stages.get(i).key(), stages.get(i).stage(), next);
         }
         return next;
     }
 
     /** The stages of a compiled chain, in the order they run (none for an action's handler alone). */
     static List<Stage> stagesOf(Handler chain) {
-        List<Stage> stages = new ArrayList<>();
+        return steps(chain).stream().map(Step::stage).toList();
+    }
+
+    /** The steps of a compiled chain with their keys, in the order they run ({@code gatehouse explain}). */
+    public static List<Step> steps(Handler chain) {
+        List<Step> steps = new ArrayList<>();
         Handler h = chain;
         while (h instanceof Link link) {
-            stages.add(link.stage());
+            steps.add(new Step(link.key(), link.stage()));
             h = link.next();
         }
-        return stages;
+        return steps;
+    }
+
+    /** The handler a compiled chain ends in: its action's (or the 404's). */
+    public static Handler action(Handler chain) {
+        Handler h = chain;
+        while (h instanceof Link link) {
+            h = link.next();
+        }
+        return h;
     }
 
     /** One stage and the rest of the chain after it; built once, so passing on allocates nothing. */
-    private record Link(Stage stage, Handler next) implements Handler {
+    private record Link(String key, Stage stage, Handler next) implements Handler {
         @Override
         public RequestFlow begin(Exchange exchange) {
             return stage.begin(exchange, next);

@@ -2,6 +2,8 @@ package dev.gatehouse.upstream;
 
 import dev.gatehouse.config.Balancing;
 
+import java.util.Optional;
+
 /**
  * Chooses a target for a request. Implementations are lock-free: they read the pool's snapshot and atomics only,
  * and keep any state of their own per thread (each event loop its own rotation).
@@ -10,6 +12,19 @@ public interface LoadBalancer {
 
     /** A usable target of {@code candidates}, or null when none is usable. */
     TargetState pick(Candidates candidates);
+
+    /**
+     * The target {@link #pick} would choose, found without changing anything, when that is known in advance; empty
+     * when a rotation or a random draw decides ({@code gatehouse explain}).
+     */
+    default Optional<TargetState> foresee(Candidates candidates) {
+        return Optional.empty();
+    }
+
+    /** How this policy chooses, in words, for {@code gatehouse explain}. */
+    default String how() {
+        return "";
+    }
 
     /** Smooth weighted round robin (nginx's): spreads by weight, interleaved rather than in runs. */
     static LoadBalancer roundRobin() {
@@ -33,29 +48,61 @@ public interface LoadBalancer {
 
     /** The first usable target in pool order: ordered failover. */
     static LoadBalancer first() {
-        return c -> {
-            for (TargetState t : c.targets) {
-                if (c.usable(t)) {
-                    return t;
+        return new LoadBalancer() {
+            @Override
+            public TargetState pick(Candidates c) {
+                for (TargetState t : c.targets) {
+                    if (c.usable(t)) {
+                        return t;
+                    }
                 }
+                return null;
             }
-            return null;
+
+            @Override
+            public Optional<TargetState> foresee(Candidates c) {
+                return Optional.ofNullable(pick(c));
+            }
+
+            @Override
+            public String how() {
+                return "the first usable target in pool order";
+            }
         };
     }
 
     /** The target named by the sticky cookie while it is usable, else round robin. */
     static LoadBalancer sticky(String cookie) {
         LoadBalancer fallback = roundRobin();
-        return c -> {
-            String id = c.key.cookie(cookie).orElse(null);
-            if (id != null) {
-                for (TargetState t : c.targets) {
-                    if (t.stickyId().equals(id) && c.usable(t)) {
-                        return t;
+        return new LoadBalancer() {
+            @Override
+            public TargetState pick(Candidates c) {
+                TargetState named = named(c);
+                return named != null ? named : fallback.pick(c);
+            }
+
+            private TargetState named(Candidates c) {
+                String id = c.key.cookie(cookie).orElse(null);
+                if (id != null) {
+                    for (TargetState t : c.targets) {
+                        if (t.stickyId().equals(id) && c.usable(t)) {
+                            return t;
+                        }
                     }
                 }
+                return null;
             }
-            return fallback.pick(c);
+
+            @Override
+            public Optional<TargetState> foresee(Candidates c) {
+                return Optional.ofNullable(named(c));
+            }
+
+            @Override
+            public String how() {
+                return "the target named by the cookie " + cookie + " while it is usable, else " + fallback.how()
+                        + " (and the answer sets the cookie)";
+            }
         };
     }
 

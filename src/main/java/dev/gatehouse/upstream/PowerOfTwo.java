@@ -27,6 +27,11 @@ final class PowerOfTwo implements LoadBalancer {
         return LeastRequests.lessLoaded(b, c.weight(b), a, c.weight(a)) ? b : a;
     }
 
+    @Override
+    public String how() {
+        return "two usable targets drawn at random by weight, the one with fewer requests in flight for its weight";
+    }
+
     /** A usable target other than {@code not}, drawn by weight; null when there is none. */
     private static TargetState draw(Candidates c, long total, TargetState not) {
         if (total <= 0) {

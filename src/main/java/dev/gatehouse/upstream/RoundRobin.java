@@ -41,4 +41,9 @@ final class RoundRobin implements LoadBalancer {
         s.current[best] -= total;
         return c.targets[best];
     }
+
+    @Override
+    public String how() {
+        return "smooth weighted round robin: the next in the rotation, each usable target in proportion to its weight";
+    }
 }

@@ -155,6 +155,59 @@ public final class UpstreamPool {
         return new Selection.Picked(new TargetLease(this, t));
     }
 
+    /**
+     * What {@link #select} would do with a request now, without picking: which targets could take it, the one the
+     * policy would choose when that is known in advance, or why none would ({@code gatehouse explain}).
+     */
+    public PoolPreview preview(RequestKey key) {
+        long now = nanos.getAsLong();
+        Settings s = settings;
+        TargetState[] snapshot = targets;
+        boolean failOpen = s.failOpen && !anyHealthy(snapshot, now, s.unknownIsHealthy);
+        Candidates c = new Candidates(snapshot, now, s.slowStartNanos, List.of(), s.unknownIsHealthy, failOpen, key);
+        long total = 0;
+        for (TargetState t : snapshot) {
+            total += c.usable(t) ? c.weight(t) : 0;
+        }
+        List<PoolPreview.Candidate> out = new ArrayList<>();
+        for (TargetState t : snapshot) {
+            boolean usable = c.usable(t);
+            int share = usable && total > 0 ? (int) Math.round(100.0 * c.weight(t) / total) : 0;
+            out.add(new PoolPreview.Candidate(t.address(), t.weight(), c.weight(t), t.health().label(), t.inFlight(),
+                    usable, usable ? "" : unusable(t, now, s.unknownIsHealthy), share));
+        }
+        String policy = s.config.balancing().policy().configName();
+        if (total == 0) {
+            boolean busy = allBusy(snapshot, List.of(), now, s.unknownIsHealthy);
+            return new PoolPreview(name, policy, out, Optional.empty(), busy
+                    ? "every usable target is at max_requests: the request waits in the queue (up to "
+                    + s.config.queue().size() + " requests), else 503"
+                    : "no target can take the request: 503", busy ? 0 : 503);
+        }
+        Canary running = canary;
+        String how = s.balancer.how() + (failOpen ? " (no target is healthy: the pool fails open, any target "
+                + "that is not parked takes requests)" : "")
+                + (running != null && running.running() ? "; a canary deploy of " + running.target().address()
+                + " takes " + running.percent() + "% of requests first" : "");
+        return new PoolPreview(name, policy, out, s.balancer.foresee(c).map(TargetState::address), how, 0);
+    }
+
+    private static String unusable(TargetState t, long now, boolean unknownIsHealthy) {
+        if (t.weight() == 0) {
+            return "weight 0 (parked)";
+        }
+        if (t.draining()) {
+            return "draining";
+        }
+        if (!t.hasCapacity()) {
+            return "at max_requests (" + t.maxRequests() + " in flight)";
+        }
+        if (t.ejected(now)) {
+            return "ejected by passive checks";
+        }
+        return t.health() == Health.UNKNOWN && !unknownIsHealthy ? "not checked yet (start: unhealthy-until-checked)" : "unhealthy";
+    }
+
     private Optional<Selection> canaryPick(Canary c, Collection<TargetState> tried, long now, Settings s) {
         TargetState t = c.target();
         if (!c.takesNext() || tried.contains(t) || t.draining() || t.ejected(now) || !t.healthy(s.unknownIsHealthy)

@@ -5,6 +5,10 @@ import dev.gatehouse.config.CacheStorage;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
+import dev.gatehouse.explain.ExplainRequest;
+import dev.gatehouse.explain.Explainer;
+import dev.gatehouse.explain.ExplanationJson;
+import dev.gatehouse.server.CompiledView;
 import dev.gatehouse.storage.CertificateStore;
 import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.StorageException;
@@ -100,6 +104,12 @@ class AdminRouterTest {
         public ResponseCache cache() {
             return cache;
         }
+
+        @Override
+        public Map<String, Object> explain(String method, String url, List<String> headers, Optional<String> client) {
+            ExplainRequest request = ExplainRequest.parse(method, url, headers, client);
+            return ExplanationJson.of(Explainer.of(CompiledView.offline(config)).explain(request));
+        }
     }
 
     @BeforeEach
@@ -187,6 +197,29 @@ class AdminRouterTest {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.text()).contains("\"detail\":\"the config file has 1 error; the running config keeps serving\"",
                 "\"errors\":[\"/x/gatehouse.yaml:3:5: unknown key \\\"upstrem\\\"\"]");
+    }
+
+    @Test
+    void explainTakesAJsonRequestAndSaysWhatWouldHappen() {
+        Reply r = router.handle(AdminRequest.local("POST", "/explain",
+                "{\"url\": \"https://example.com/x\", \"method\": \"post\", \"client\": \"10.1.2.3\"}"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).contains("\"method\":\"POST\"", "\"client\":\"10.1.2.3\"", "\"name\":\"example.com\"",
+                "\"kind\":\"upstream\"", "\"address\":\"127.0.0.1:8000\"", "\"refused\":false");
+
+        Reply unknown = router.handle(AdminRequest.local("POST", "/explain", "{\"url\": \"https://nowhere.test/\"}"));
+        assertThat(unknown.text()).contains("\"refused\":true", "no site is named nowhere.test");
+    }
+
+    @Test
+    void explainSaysWhatABadRequestLacks() {
+        assertThat(router.handle(AdminRequest.local("POST", "/explain", "{}")).text()).contains("\\\"url\\\" is missing");
+        Reply badUrl = router.handle(AdminRequest.local("POST", "/explain", "{\"url\": \"ftp://x/\"}"));
+        assertThat(badUrl.status()).isEqualTo(400);
+        assertThat(badUrl.text()).contains("expected: http or https");
+        Reply badField = router.handle(AdminRequest.local("POST", "/explain", "{\"url\": \"https://x/\", \"host\": 1}"));
+        assertThat(badField.text()).contains("unknown field \\\"host\\\"");
+        assertThat(call("GET", "/explain").status()).isEqualTo(405);
     }
 
     @Test

@@ -131,6 +131,53 @@ class UpstreamPoolTest {
     }
 
     @Test
+    void aPreviewTellsThePickOfPoliciesThatKnowItAndChangesNothing() {
+        UpstreamPool first = pool(Balancing.Policy.FIRST, Duration.ZERO, 100, 0, 100);
+        List<TargetState> t = first.targets();
+        t.get(0).health(Health.UNHEALTHY);
+        PoolPreview p = first.preview(RequestKey.NONE);
+        assertThat(p.pick()).contains(t.get(2).address());
+        assertThat(p.targets()).extracting(PoolPreview.Candidate::why)
+                .containsExactly("unhealthy", "weight 0 (parked)", "");
+        assertThat(p.how()).isEqualTo("the first usable target in pool order");
+        assertThat(p.status()).isZero();
+
+        UpstreamPool least = pool(Balancing.Policy.LEAST_REQUESTS, Duration.ZERO, 100, 100);
+        assertThat(least.preview(RequestKey.NONE).pick()).as("a tie is drawn at random").isEmpty();
+        TargetLease busy = pick(least, List.of());
+        PoolPreview afterOne = least.preview(RequestKey.NONE);
+        assertThat(afterOne.pick()).isPresent().isNotEqualTo(Optional.of(busy.target().address()));
+        assertThat(afterOne.targets()).extracting(PoolPreview.Candidate::inFlight).containsExactlyInAnyOrder(1, 0);
+        busy.release();
+
+        UpstreamPool rr = pool(Balancing.Policy.ROUND_ROBIN, Duration.ZERO, 500, 100, 100);
+        for (int i = 0; i < 5; i++) {
+            assertThat(rr.preview(RequestKey.NONE).pick()).isEmpty();
+        }
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            TargetLease l = pick(rr, List.of());
+            order.append(l.target().address().charAt(7));
+            l.release();
+        }
+        assertThat(order.toString()).as("previews did not move the rotation").isEqualTo("1121311");
+        assertThat(rr.preview(RequestKey.NONE).targets()).extracting(PoolPreview.Candidate::share)
+                .containsExactly(71, 14, 14);
+    }
+
+    @Test
+    void aPreviewWithNoUsableTargetSaysWhy() {
+        Upstream d = new Upstream("api", targets(100, 100));
+        UpstreamPool pool = new UpstreamPool(new Upstream("api", d.targets(), d.balancing(), Optional.empty(),
+                d.passive(), d.retries(), d.queue(), Duration.ZERO, d.start(), Upstream.WhenUnhealthy.REJECT,
+                d.deregistrationDelay()), clock::get);
+        pool.targets().forEach(t -> t.health(Health.UNHEALTHY));
+        PoolPreview p = pool.preview(RequestKey.NONE);
+        assertThat(p.status()).isEqualTo(503);
+        assertThat(p.how()).isEqualTo("no target can take the request: 503");
+    }
+
+    @Test
     void retryBudgetIsAShareOfRecentRequests() {
         RetryBudget budget = new RetryBudget(20, clock::get);
         for (int i = 0; i < 100; i++) {
