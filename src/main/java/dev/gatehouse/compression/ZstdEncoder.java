@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * zstd through zstd-jni's streaming context. Not Netty's {@code ZstdEncoder}: that one compresses each written
  * piece as a frame of its own, with no window shared between pieces, and a body arrives in pieces of 16 KiB or
  * less; one stream keeps its window across pieces and flushes. Native memory per body: the window
- * ({@link #WINDOW_LOG}) plus one 128 KiB block and the level's tables.
+ * ({@link #WINDOW_LOG}) plus one 128 KiB block and the level's tables, about 1.5 MiB at level 3 (measured as the
+ * resident size of 100 contexts).
  */
 final class ZstdEncoder implements BodyEncoder {
     /** 2^18 = 256 KiB: a bounded window per stream (zstd's level 3 would take 2 MiB for a body of unknown size). */
