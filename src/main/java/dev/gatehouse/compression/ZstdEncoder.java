@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 /**
  * zstd through zstd-jni's streaming context. Not Netty's {@code ZstdEncoder}: that one compresses each written
  * piece as a frame of its own, with no window shared between pieces, and a body arrives in pieces of 16 KiB or
- * less; one stream keeps its window across pieces and flushes. Native memory per body: the window
+ * less (a proxied one in pieces as small as the upstream's writes); one stream keeps its window across pieces and
+ * flushes. Measured on a 64 KiB HTML table at level 3: the same size in 16 KiB pieces, 8% smaller in 2 KiB pieces
+ * (12,225 bytes against 13,181). Native memory per body: the window
  * ({@link #WINDOW_LOG}) plus one 128 KiB block and the level's tables, about 1.5 MiB at level 3 (measured as the
  * resident size of 100 contexts).
  */
