@@ -20,6 +20,8 @@ import java.util.ArrayDeque;
  * min_size bytes of it (at most {@link CompressPolicy#MAX_HOLD}) have come, or its end: a shorter one goes out as it
  * was. Each piece is encoded and written on as it comes, so memory stays bounded by the encoder's window, and the
  * producer's backpressure (it pauses while the client connection is not writable) works as without compression.
+ * The producer's flushes flush the encoder for bodies without Content-Length only (streams such as server-sent
+ * events), not for documents of known length.
  */
 final class CompressFilter implements ResponseFilter {
     private enum State { HEAD, HOLDING, ENCODING, PASSING }
@@ -32,6 +34,8 @@ final class CompressFilter implements ResponseFilter {
     private ArrayDeque<HttpContent> held;
     private long heldBytes;
     private BodyEncoder encoder;
+    /** The body has no Content-Length, so it may be a stream read as it comes: the producer's flushes count. */
+    private boolean streaming;
 
     CompressFilter(CompressPolicy policy, Algorithm coding, Channel client) {
         this.policy = policy;
@@ -44,6 +48,7 @@ final class CompressFilter implements ResponseFilter {
         switch (policy.judge(head)) {
             case YES -> start(head, out);
             case IF_LONG -> {
+                streaming = true;
                 heldHead = head;
                 held = new ArrayDeque<>(4);
                 state = State.HOLDING;
@@ -72,8 +77,10 @@ final class CompressFilter implements ResponseFilter {
 
     @Override
     public void flush(ResponseOutput out) {
-        // While holding, a flush changes nothing: what is held is not enough to decide on yet.
-        if (state == State.ENCODING) {
+        // While holding, a flush changes nothing: what is held is not enough to decide on yet. A body of known
+        // length is a document, not a stream: its encoder emits whole blocks (cheaper, and a better ratio) and the
+        // end comes with its last piece.
+        if (state == State.ENCODING && streaming) {
             write(encoder.flush(), out);
         }
     }
