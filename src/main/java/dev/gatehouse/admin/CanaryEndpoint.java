@@ -136,6 +136,7 @@ final class CanaryEndpoint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("address", c.target().address());
         m.put("state", c.state().label());
+        m.put("source", c.source().label());
         m.put("reason", c.reason().isEmpty() ? null : c.reason());
         m.put("step", c.step());
         m.put("percent", c.percent());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -35,9 +36,12 @@ public final class ConfigDiff {
      * @param settingsChanged anything besides the targets changed (policy, health, passive, retries, queue...)
      * @param healthChanged   the active health check, or the protocol or TLS it speaks, changed (its checker
      *                        restarts with the new settings)
+     * @param canaryChanged   {@code canary:} was added, changed or removed: the pool starts, replaces or stops the
+     *                        file's canary ({@code after.canary()})
      */
     public record PoolChange(Upstream after, List<Target> addedTargets, List<Target> retunedTargets,
-                             List<String> removedTargets, boolean settingsChanged, boolean healthChanged) {
+                             List<String> removedTargets, boolean settingsChanged, boolean healthChanged,
+                             boolean canaryChanged) {
         public PoolChange {
             Objects.requireNonNull(after, "after");
             addedTargets = List.copyOf(addedTargets);
@@ -81,6 +85,10 @@ public final class ConfigDiff {
         if (!before.admin().equals(after.admin())) {
             refusals.add("admin: changed from " + describeAdmin(before) + " to " + describeAdmin(after)
                     + " (cannot be applied live; restart to apply)");
+        }
+        if (!before.cluster().equals(after.cluster())) {
+            refusals.add("cluster: changed (cannot be applied live: the Redis connection and what is shared through it"
+                    + " are set up at start; restart to apply)");
         }
         if (!before.cache().equals(after.cache())) {
             refusals.add("cache: changed (cannot be applied live: the memory and disk tiers are set up at start;"
@@ -216,9 +224,28 @@ public final class ConfigDiff {
         if (!settings.isEmpty()) {
             changes.add(pool + String.join(", ", settings) + " changed");
         }
+        boolean canaryChanged = !old.canary().equals(u.canary());
+        if (canaryChanged) {
+            changes.add(pool + describeCanary(old.canary(), u.canary()));
+        }
         return new PoolChange(u, added, retuned, removed, !settings.isEmpty(), !old.health().equals(u.health())
                 // checks speak the pool's protocol and TLS: a change there restarts them too
-                || old.protocol() != u.protocol() || !old.tls().equals(u.tls()));
+                || old.protocol() != u.protocol() || !old.tls().equals(u.tls()), canaryChanged);
+    }
+
+    private static String describeCanary(Optional<CanarySpec> before, Optional<CanarySpec> after) {
+        if (after.isEmpty()) {
+            return "canary " + before.orElseThrow().target().address() + " removed (stopped: rolled back if running)";
+        }
+        CanarySpec a = after.get();
+        String starts = "starts at " + a.steps().get(0) + "%";
+        if (before.isEmpty()) {
+            return "canary " + a.target().address() + " added (" + starts + ")";
+        }
+        return before.get().target().address().equals(a.target().address())
+                ? "canary " + a.target().address() + " changed (" + starts + " with the new settings)"
+                : "canary " + before.get().target().address() + " replaced by " + a.target().address() + " (" + starts
+                + ")";
     }
 
     /** The config keys besides {@code targets:} whose values differ, named as the file writes them. */

@@ -25,11 +25,13 @@ import java.util.Optional;
  *                      WebSockets may go on before their connections are closed (default 30s, as cloud load balancers)
  * @param protocol      {@code protocol:} how Gatehouse talks to the targets (default {@code http1})
  * @param tls           {@code tls:} certificate verification for {@code protocol: h2} (default: system trust store)
+ * @param canary        {@code canary:} a canary deploy the file asks for (default: none); started when the pool
+ *                      starts and when a reload adds or changes it, stopped when a reload removes it
  */
 public record Upstream(String name, List<Target> targets, Balancing balancing, Optional<HealthCheck> health,
                        Optional<PassiveCheck> passive, Retries retries, UpstreamQueue queue, Duration slowStart,
                        Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay, Protocol protocol,
-                       UpstreamTls tls) {
+                       UpstreamTls tls, Optional<CanarySpec> canary) {
     public static final Duration DEFAULT_DEREGISTRATION_DELAY = Duration.ofSeconds(30);
 
     public Upstream {
@@ -46,6 +48,16 @@ public record Upstream(String name, List<Target> targets, Balancing balancing, O
         Objects.requireNonNull(deregistrationDelay, "deregistrationDelay");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(canary, "canary");
+    }
+
+    /** A pool without a canary in the file. */
+    public Upstream(String name, List<Target> targets, Balancing balancing, Optional<HealthCheck> health,
+                    Optional<PassiveCheck> passive, Retries retries, UpstreamQueue queue, Duration slowStart,
+                    Start start, WhenUnhealthy whenUnhealthy, Duration deregistrationDelay, Protocol protocol,
+                    UpstreamTls tls) {
+        this(name, targets, balancing, health, passive, retries, queue, slowStart, start, whenUnhealthy,
+                deregistrationDelay, protocol, tls, Optional.empty());
     }
 
     /** A pool speaking HTTP/1.1 to its targets. */

@@ -22,12 +22,12 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads {@code upstreams:}: named pools of weighted {@code host:port} targets, how requests are spread over them,
- * retried and queued. Health checks are read by {@link HealthReader}.
+ * retried and queued. Health checks are read by {@link HealthReader}, a canary deploy by {@link CanaryReader}.
  */
 final class UpstreamReader {
     private static final List<String> UPSTREAM_KEYS = List.of("targets", "policy", "hash", "sticky", "health",
             "passive", "start", "when_unhealthy", "retries", "queue", "slow_start", "deregistration_delay", "protocol",
-            "tls");
+            "tls", "canary");
     private static final List<String> TLS_KEYS = List.of("ca", "server_name");
     private static final List<String> TARGET_KEYS = List.of("address", "weight", "max_requests");
     private static final List<String> HASH_KEYS = List.of("on");
@@ -39,6 +39,7 @@ final class UpstreamReader {
     private final Values values;
     private final Problems problems;
     private final HealthReader health;
+    private final CanaryReader canary;
     private final Path baseDir;
 
     UpstreamReader(Values values, Path baseDir) {
@@ -46,6 +47,7 @@ final class UpstreamReader {
         this.baseDir = baseDir;
         this.problems = values.problems();
         this.health = new HealthReader(values);
+        this.canary = new CanaryReader(values);
     }
 
     /**
@@ -71,7 +73,8 @@ final class UpstreamReader {
         Upstream d = new Upstream(entry.key(), List.of());
         Upstream.Protocol protocol = choice(m, "protocol", Upstream.Protocol.values(), Upstream.Protocol::configName)
                 .orElse(d.protocol());
-        return new Upstream(entry.key(), targets(entry, m), balancing(m),
+        List<Target> targets = targets(entry, m);
+        return new Upstream(entry.key(), targets, balancing(m),
                 health.active(m), health.passive(m), retries(m), queue(m),
                 m.get("slow_start").flatMap(n -> values.duration(n, m.path("slow_start"))).orElse(d.slowStart()),
                 choice(m, "start", Upstream.Start.values(), Upstream.Start::configName).orElse(d.start()),
@@ -79,7 +82,7 @@ final class UpstreamReader {
                         .orElse(d.whenUnhealthy()),
                 m.get("deregistration_delay").flatMap(n -> values.duration(n, m.path("deregistration_delay")))
                         .orElse(d.deregistrationDelay()),
-                protocol, tls(m, protocol));
+                protocol, tls(m, protocol), canary.read(m, targets));
     }
 
     /** {@code tls: { ca: FILE, server_name: NAME }}, only with {@code protocol: h2}. */
@@ -132,8 +135,12 @@ final class UpstreamReader {
 
     private List<Target> targets(YamlMap.Entry entry, YamlMap m) {
         Optional<Node> targets = m.get("targets");
+        if (targets.isPresent() && targets.get() instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+            return List.of(); // filled by registrations through the admin API, as cloud target groups are
+        }
         if (targets.isEmpty() || Values.oneOrMany(targets.get()).isEmpty()) {
-            problems.at(targets.orElse(entry.keyNode()), m.path(), "no targets (expected: targets: [host:port, ...])");
+            problems.at(targets.orElse(entry.keyNode()), m.path(), "no targets (expected: targets: [host:port, ...],"
+                    + " or targets: [] for a pool filled by registrations through the admin API)");
             return List.of();
         }
         List<Target> out = new ArrayList<>();

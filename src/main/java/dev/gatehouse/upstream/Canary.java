@@ -43,6 +43,21 @@ public final class Canary {
         }
     }
 
+    /** Who started it: the file's {@code canary:} is stopped by a reload that removes it, an API one is not. */
+    public enum Source {
+        CONFIG("config"), API("api");
+
+        private final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     /** A finished step, for the API and the dashboard. */
     public record Step(int percent, long requests, long errors, long p99Nanos, long restRequests, long restErrors,
                        long restP99Nanos, Instant ended, boolean passed) {
@@ -54,6 +69,7 @@ public final class Canary {
 
     private final UpstreamPool pool;
     private final CanarySpec spec;
+    private volatile Source source;
     private final TargetState target;
     private final LongSupplier nanos;
     private final Clock clock;
@@ -67,22 +83,33 @@ public final class Canary {
     private volatile LatencyWindow canaryWindow = new LatencyWindow();
     private volatile LatencyWindow restWindow = new LatencyWindow();
 
-    Canary(UpstreamPool pool, CanarySpec spec, TargetState target, LongSupplier nanos, Clock clock) {
+    Canary(UpstreamPool pool, CanarySpec spec, Source source, TargetState target, LongSupplier nanos, Clock clock) {
         this.pool = pool;
         this.spec = spec;
+        this.source = source;
         this.target = target;
         this.nanos = nanos;
         this.clock = clock;
         this.started = clock.instant();
         this.stepStartNanos = nanos.getAsLong();
-        log.info("upstream={} canary={} started: {}% of requests, steps {}, interval {}s, max_error_rate {}%{}, "
-                        + "min_requests {}", pool.name(), target.address(), percent(), spec.steps(),
+        log.info("upstream={} canary={} started ({}): {}% of requests, steps {}, interval {}s, max_error_rate {}%{}, "
+                        + "min_requests {}", pool.name(), target.address(),
+                source == Source.CONFIG ? "config file" : "admin API", percent(), spec.steps(),
                 spec.interval().toSeconds(), spec.maxErrorRate() * 100,
                 spec.maxP99().map(d -> ", max_p99 " + d.toMillis() + "ms").orElse(""), spec.minRequests());
     }
 
     public CanarySpec spec() {
         return spec;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** The file asks for the canary running with the same settings: it is the file's from now on. */
+    void source(Source s) {
+        source = s;
     }
 
     public TargetState target() {
@@ -233,6 +260,21 @@ public final class Canary {
         ended = clock.instant();
         pool.rolledBack(this);
         log.warn("upstream={} canary={} rolled back: {}", pool.name(), target.address(), why);
+    }
+
+    /**
+     * Ends a running canary whose target a new canary takes over (the file changed its settings, same address): the
+     * target stays as it is, only this record of it ends.
+     */
+    synchronized void supersede(String why) {
+        if (!running()) {
+            return;
+        }
+        history.add(step(canaryWindow, restWindow, false));
+        reason = why;
+        state = State.ROLLED_BACK;
+        ended = clock.instant();
+        log.info("upstream={} canary={} restarts: {}", pool.name(), target.address(), why);
     }
 
     private Step step(LatencyWindow mine, LatencyWindow rest, boolean passed) {

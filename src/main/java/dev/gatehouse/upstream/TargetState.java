@@ -109,7 +109,12 @@ public final class TargetState {
         /** Listed in the config file; a reload whose file no longer lists it drains it. */
         FILE("file"),
         /** Registered at run time (admin API); lives in memory only and survives reloads, not restarts. */
-        API("api");
+        API("api"),
+        /**
+         * The target of a canary deploy (admin API or the file's {@code canary:}): the canary sets its share and its
+         * end; a reload's target list and the registrations leave it alone until the file lists it as a target.
+         */
+        CANARY("canary");
 
         private final String label;
 

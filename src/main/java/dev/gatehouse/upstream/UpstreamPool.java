@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named, live pool of targets: picks one per request with its {@link LoadBalancer}, counts requests in flight,
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  * re-weighted and removed (drained) at run time from another thread.
  */
 public final class UpstreamPool {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamPool.class);
     private final String name;
     private final LongSupplier nanos;
     /** Everything taken from the pool's config; replaced whole by {@link #reconfigure}, read once per use. */
@@ -338,6 +341,35 @@ public final class UpstreamPool {
         return remove(address);
     }
 
+    /**
+     * Makes the targets registered at run time the given ones (what a shared store holds for this pool): those
+     * missing are added as by {@link #add}, those with another weight re-weighted, and registered ones the store no
+     * longer has drain as by {@link #remove}. Targets from the config file are left alone.
+     *
+     * @param registered by address
+     * @return how many targets were added, re-weighted or removed
+     */
+    public synchronized int reconcile(java.util.Map<String, Target> registered) {
+        int changes = 0;
+        for (TargetState t : targets) {
+            if (t.origin() == TargetState.Origin.API && !registered.containsKey(t.address())) {
+                remove(t.address());
+                changes++;
+            }
+        }
+        for (Target r : registered.values()) {
+            Optional<TargetState> t = find(r.address());
+            if (t.isEmpty()) {
+                add(r, TargetState.Origin.API);
+                changes++;
+            } else if (t.get().origin() == TargetState.Origin.API && t.get().weight() != r.weight()) {
+                t.get().weight(r.weight());
+                changes++;
+            }
+        }
+        return changes;
+    }
+
     /** The pool is gone from the config: every target drains (in-flight requests get the deregistration delay). */
     public synchronized void drainAll() {
         for (TargetState t : targets) {
@@ -382,8 +414,8 @@ public final class UpstreamPool {
     // ---- canary deploys
 
     /**
-     * Starts a canary deploy: its target joins the pool (registered as through the admin API) and takes the first
-     * step's share of requests. A finished canary is replaced.
+     * Starts a canary deploy through the admin API: its target joins the pool and takes the first step's share of
+     * requests. A finished canary is replaced.
      *
      * @throws IllegalStateException when one is running, or the address is a target of the pool already
      */
@@ -397,10 +429,105 @@ public final class UpstreamPool {
             throw new IllegalStateException(spec.target().address() + " is a target of pool \"" + name
                     + "\" already (expected: the address of a new target)");
         }
-        TargetState t = add(spec.target(), TargetState.Origin.API);
-        t.rampFrom(nanos.getAsLong() - settings.slowStartNanos - 1); // the steps are its ramp
-        canary = new Canary(this, spec, t, nanos, Clock.systemUTC());
+        if (c != null && c.state() == Canary.State.PROMOTED) {
+            c.target().origin(TargetState.Origin.API); // the deploy is over: its target is one like any other
+        }
+        return begin(spec, Canary.Source.API, add(spec.target(), TargetState.Origin.CANARY));
+    }
+
+    /**
+     * Makes the pool's canary what the config file's {@code canary:} says, at start and when a reload added, changed
+     * or removed it (the pool's target list from the file applied already):
+     * <ul>
+     *   <li>none: the file's canary stops (a running one is rolled back, "removed from the config"; after a
+     *       promotion the file's targets get their weights back and the canary's target drains unless the file lists
+     *       it now); a canary started through the admin API is left alone;</li>
+     *   <li>the settings of the running canary: it is left alone (one started through the admin API becomes the
+     *       file's);</li>
+     *   <li>anything else: it replaces the canary there was. A running one with another address is rolled back; one
+     *       with the same address starts again at the first step with the new settings on the same target, which
+     *       keeps its connections; after a promotion the file's targets get their weights back first.</li>
+     * </ul>
+     *
+     * @return the canary now running, if any
+     * @throws IllegalStateException when the address is a target registered through the admin API
+     */
+    public synchronized Optional<Canary> applyConfigCanary(Optional<CanarySpec> wanted) {
+        Canary c = canary;
+        if (wanted.isEmpty()) {
+            if (c != null && c.source() == Canary.Source.CONFIG) {
+                stopConfigCanary(c);
+            }
+            return Optional.empty();
+        }
+        CanarySpec spec = wanted.get();
+        String address = spec.target().address();
+        if (c != null && c.running() && c.spec().equals(spec)) {
+            c.source(Canary.Source.CONFIG);
+            return Optional.of(c);
+        }
+        Optional<TargetState> existing = find(address);
+        boolean ownTarget = c != null && existing.isPresent() && existing.get() == c.target();
+        if (existing.isPresent() && !ownTarget) {
+            throw new IllegalStateException("upstream=" + name + " canary=" + address + " not started: it is a target "
+                    + "registered through the admin API (deregister it, or give canary: another address)");
+        }
+        TargetState target = null;
+        if (c != null && c.running()) {
+            if (ownTarget) {
+                c.supersede("canary: changed in the config file, starting again at the first step");
+                target = c.target();
+            } else {
+                c.rollBack("replaced by the canary of " + address + " in the config file");
+            }
+        } else if (c != null && c.state() == Canary.State.PROMOTED) {
+            restoreFileWeights();
+            if (ownTarget) {
+                target = c.target();
+                target.weight(spec.target().weight());
+            } else {
+                endPromoted(c);
+            }
+        }
+        if (target == null) {
+            target = add(spec.target(), TargetState.Origin.CANARY);
+        }
+        return Optional.of(begin(spec, Canary.Source.CONFIG, target));
+    }
+
+    private Canary begin(CanarySpec spec, Canary.Source source, TargetState target) {
+        target.rampFrom(nanos.getAsLong() - settings.slowStartNanos - 1); // the steps are its ramp
+        canary = new Canary(this, spec, source, target, nanos, Clock.systemUTC());
         return canary;
+    }
+
+    /** The file no longer has the canary it started. */
+    private void stopConfigCanary(Canary c) {
+        if (c.running()) {
+            c.rollBack("removed from the config");
+            return; // kept, rolled back, for GET and the dashboard
+        }
+        if (c.state() == Canary.State.PROMOTED) {
+            restoreFileWeights();
+            endPromoted(c);
+            log.info("upstream={} canary={} removed from the config after its promotion: the file's targets take "
+                    + "their weights again", name, c.target().address());
+        }
+        canary = null;
+    }
+
+    /** A promoted canary's target leaves with it, unless the file lists it as a target now (then it is the file's). */
+    private void endPromoted(Canary c) {
+        if (c.target().origin() == TargetState.Origin.CANARY) {
+            remove(c.target().address());
+        }
+    }
+
+    /** The file's targets take the weights the file gives them (undoing a promotion's parking). */
+    private void restoreFileWeights() {
+        for (Target t : settings.config.targets()) {
+            find(t.address()).filter(s -> s.origin() == TargetState.Origin.FILE).ifPresent(s -> s.weight(t.weight()));
+        }
     }
 
     /** The running canary, or the last finished one. */
@@ -420,6 +547,9 @@ public final class UpstreamPool {
             c.rollBack("cancelled");
         } else {
             canary = null;
+            if (c.state() == Canary.State.PROMOTED) {
+                c.target().origin(TargetState.Origin.API); // the deploy is over: its target is one like any other
+            }
         }
         return Optional.of(c);
     }

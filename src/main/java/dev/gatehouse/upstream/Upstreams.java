@@ -1,5 +1,6 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.config.CanarySpec;
 import dev.gatehouse.config.ConfigDiff;
 import dev.gatehouse.config.Target;
 import dev.gatehouse.config.Upstream;
@@ -49,6 +50,7 @@ public final class Upstreams implements AutoCloseable {
     private final List<Retired> retired = new CopyOnWriteArrayList<>();
     private EventLoopGroup group;
     private ScheduledFuture<?> housekeeping;
+    private volatile Registrations registrations = Registrations.LOCAL;
 
     /**
      * @param groupFactory makes the one-thread group health checks run on (called by {@link #start()})
@@ -73,12 +75,54 @@ public final class Upstreams implements AutoCloseable {
         return pools;
     }
 
+    // ---- targets registered at run time (admin API)
+
+    /** Where registrations are kept besides this node's pools (a shared store in a cluster); set before start. */
+    public void registrations(Registrations store) {
+        this.registrations = java.util.Objects.requireNonNull(store, "store");
+    }
+
+    /** Registers {@code target} in {@code pool} (or re-weights it when it is there), here and in the store. */
+    public void register(UpstreamPool pool, Target target) {
+        registrations.register(pool.name(), target, () -> {
+            pool.add(target);
+            return true;
+        });
+    }
+
+    /** Re-weights a target; false when {@code pool} has none at {@code address}. */
+    public boolean reweight(UpstreamPool pool, Target target) {
+        return registrations.register(pool.name(), target, () -> pool.reweight(target.address(), target.weight()));
+    }
+
+    /** Deregisters a target, which drains; false when {@code pool} has none at {@code address}. */
+    public boolean deregister(UpstreamPool pool, String address) {
+        return registrations.deregister(pool.name(), address, () -> pool.remove(address).isPresent());
+    }
+
+    /**
+     * What the shared store holds for {@code pool} becomes this node's registered targets (see
+     * {@link UpstreamPool#reconcile}); a pool this node's config does not have is ignored.
+     */
+    public void reconcile(String pool, Map<String, Target> registered) {
+        UpstreamPool p = pools.get(pool);
+        if (p == null) {
+            return;
+        }
+        int changes = p.reconcile(registered);
+        if (changes > 0) {
+            log.info("upstream={} {} registered target change{} from the cluster (now: {})", pool, changes,
+                    changes == 1 ? "" : "s", registered.isEmpty() ? "none" : String.join(", ", registered.keySet()));
+        }
+    }
+
     public synchronized void start() {
         if (group != null) {
             return;
         }
         group = groupFactory.get();
         pools.values().forEach(this::startChecker);
+        pools.values().forEach(p -> applyConfigCanary(p, p.config().canary()));
         housekeeping = group.next().scheduleAtFixedRate(() -> {
             try {
                 pools.values().forEach(UpstreamPool::tick);
@@ -124,6 +168,7 @@ public final class Upstreams implements AutoCloseable {
         pools = Collections.unmodifiableMap(next);
         if (group != null) {
             startChecker(pool);
+            applyConfigCanary(pool, config.canary());
         }
         return pool;
     }
@@ -131,7 +176,8 @@ public final class Upstreams implements AutoCloseable {
     /**
      * A pool in both files whose settings or targets changed: targets new in the file are added (with slow start),
      * re-weighted ones take their new weight, removed ones drain; targets registered through the admin API are left
-     * alone. The health checker restarts when its settings changed.
+     * alone. The health checker restarts when its settings changed; the file's canary starts, is replaced or stops
+     * when {@code canary:} changed.
      */
     public synchronized void update(ConfigDiff.PoolChange change) {
         UpstreamPool pool = pools.get(change.name());
@@ -154,6 +200,18 @@ public final class Upstreams implements AutoCloseable {
         if (change.healthChanged() && group != null) {
             stopChecker(pool.name());
             startChecker(pool);
+        }
+        if (change.canaryChanged()) {
+            applyConfigCanary(pool, change.after().canary());
+        }
+    }
+
+    /** The file's {@code canary:} (see {@link UpstreamPool#applyConfigCanary}); one that cannot start is logged. */
+    private static void applyConfigCanary(UpstreamPool pool, Optional<CanarySpec> wanted) {
+        try {
+            pool.applyConfigCanary(wanted);
+        } catch (IllegalStateException e) {
+            log.error(e.getMessage());
         }
     }
 

@@ -99,6 +99,33 @@ class ConfigDiffTest {
     }
 
     @Test
+    void aCanaryAddedChangedReplacedAndRemovedIsNamedWithWhatHappens() throws Exception {
+        String none = BASE;
+        String added = BASE.replace("old: { targets: [127.0.0.1:9100] }",
+                "old: { targets: [127.0.0.1:9100], canary: 127.0.0.1:9101 }");
+        String changed = added.replace("canary: 127.0.0.1:9101", "canary: { address: 127.0.0.1:9101, steps: [5, 100] }");
+        String replaced = added.replace("canary: 127.0.0.1:9101", "canary: { address: 127.0.0.1:9102, steps: [5, 100] }");
+
+        assertThat(diff(none, added).changes()).containsExactly(
+                "upstream \"old\": canary 127.0.0.1:9101 added (starts at 10%)");
+        assertThat(diff(added, changed).changes()).containsExactly(
+                "upstream \"old\": canary 127.0.0.1:9101 changed (starts at 5% with the new settings)");
+        assertThat(diff(changed, replaced).changes()).containsExactly(
+                "upstream \"old\": canary 127.0.0.1:9101 replaced by 127.0.0.1:9102 (starts at 5%)");
+        ConfigDiff removed = diff(added, none);
+        assertThat(removed.changes()).containsExactly(
+                "upstream \"old\": canary 127.0.0.1:9101 removed (stopped: rolled back if running)");
+        assertThat(removed.changedPools()).singleElement().satisfies(p -> {
+            assertThat(p.canaryChanged()).isTrue();
+            assertThat(p.settingsChanged()).isFalse();
+            assertThat(p.after().canary()).isEmpty();
+        });
+        assertThat(diff(added, added).isEmpty()).isTrue();
+        assertThat(diff(added, added.replace("body: \"b\"", "body: \"c\"")).changedPools())
+                .as("another change leaves the canary alone").isEmpty();
+    }
+
+    @Test
     void poolSettingsAndHealthAreNamedByTheirKeys() throws Exception {
         String after = BASE.replace("  old: { targets: [127.0.0.1:9100] }\n", """
                   old:
