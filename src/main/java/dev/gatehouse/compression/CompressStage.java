@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,11 +33,6 @@ public final class CompressStage {
      */
     public static Optional<CompressStage> of(Compress config) {
         return config.on() ? Optional.of(new CompressStage(new CompressPolicy(config))) : Optional.empty();
-    }
-
-    /** The codings this rule offers, in its order of preference (those whose encoder runs here). */
-    public List<Algorithm> offered() {
-        return policy.offered();
     }
 
     public RequestFlow begin(Exchange exchange, Handler next) {

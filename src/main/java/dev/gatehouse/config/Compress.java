@@ -53,6 +53,16 @@ public record Compress(boolean on, List<Algorithm> algorithms, Map<Algorithm, In
             return token;
         }
 
+        /** As written in the config (the admin API's {@code /config} shows it so). */
+        public String configName() {
+            return token;
+        }
+
+        @Override
+        public String toString() {
+            return token;
+        }
+
         /** The file name suffix of a precompressed sibling ({@code app.js.br}). */
         public String suffix() {
             return suffix;
