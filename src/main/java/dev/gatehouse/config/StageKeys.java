@@ -47,7 +47,8 @@ final class StageKeys {
             new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read),
             new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read),
             new Key("request_headers", Level.SITE_AND_ROUTE, HeaderRules::readRequest),
-            new Key("response_headers", Level.SITE_AND_ROUTE, HeaderRules::readResponse));
+            new Key("response_headers", Level.SITE_AND_ROUTE, HeaderRules::readResponse),
+            new Key("compress", Level.SITE_AND_ROUTE, Compress::read));
 
     private StageKeys() {
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.files;
 
 import dev.gatehouse.config.Action;
+import dev.gatehouse.config.Compress;
 import dev.gatehouse.http.ByteRange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -25,6 +26,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the files under one root directory over HTTP, as nginx or Caddy would: GET and HEAD,
  * index files for directories (never listings), ETag and Last-Modified with conditional requests,
- * single byte ranges, and a fixed Content-Type table with {@code nosniff}.
+ * single byte ranges, a fixed Content-Type table with {@code nosniff}, and precompressed siblings
+ * ({@link Precompressed}) on routes that compress.
  *
  * <p>Only {@code HttpObject}s are written, never a {@code FileRegion}, so the same code serves
  * HTTP/1.1 and HTTP/2 child channels, with or without TLS. The body is an {@link HttpChunkedInput},
@@ -60,9 +65,19 @@ public final class StaticFiles {
 
     private final Path root;
     private final String index;
+    private final Precompressed precompressed;
 
     public StaticFiles(Action.Files config) {
+        this(config, List.of());
+    }
+
+    /**
+     * @param precompressed the codings whose precompressed siblings ({@code .zst}, {@code .br}, {@code .gz}) are
+     *                      served to clients that accept them (the route's {@code compress} algorithms); empty: none
+     */
+    public StaticFiles(Action.Files config, List<Compress.Algorithm> precompressed) {
         Objects.requireNonNull(config, "config");
+        this.precompressed = precompressed.isEmpty() ? Precompressed.NONE : new Precompressed(precompressed);
         this.root = Objects.requireNonNull(config.root(), "files root");
         this.index = Objects.requireNonNull(config.index(), "files index");
         if (!root.isAbsolute()) {
@@ -151,10 +166,18 @@ public final class StaticFiles {
 
     private Served serveFile(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive,
                              String rawPath, RequestPaths.Found found) {
+        Optional<Precompressed.Sibling> sibling;
+        try {
+            sibling = precompressed.find(request, found.file(), found.attributes());
+        } catch (IOException e) {
+            return failed(ctx, request, keepAlive, rawPath, "lookup", e);
+        }
+        Path path = sibling.map(Precompressed.Sibling::file).orElse(found.file());
+        BasicFileAttributes attributes = sibling.map(Precompressed.Sibling::attributes).orElse(found.attributes());
         FileChannel file;
         try {
             // NOFOLLOW: found.file() is a real path; a symlink swapped in since then is not followed
-            file = FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            file = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (AccessDeniedException e) {
             log.debug("files root={} path={} refused 403: {}", root, rawPath, e.getMessage());
             return Responses.text(ctx, request, keepAlive, HttpResponseStatus.FORBIDDEN, h -> { });
@@ -165,7 +188,7 @@ public final class StaticFiles {
         try {
             long size = file.size();
             Conditionals validators = Conditionals.of(
-                    size, found.attributes().lastModifiedTime().toMillis(), System.currentTimeMillis());
+                    size, attributes.lastModifiedTime().toMillis(), System.currentTimeMillis());
             switch (validators.evaluate(request.headers())) {
                 case NOT_MODIFIED:
                     return Responses.notModified(ctx, request, keepAlive, validators);
@@ -194,6 +217,9 @@ public final class StaticFiles {
                 response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
             }
             setFileHeaders(response.headers(), found.file(), range.length(), validators);
+            sibling.ifPresent(sib -> response.headers().set(HttpHeaderNames.CONTENT_ENCODING, sib.coding().token())
+                    .set(HttpHeaderNames.VARY, "Accept-Encoding")
+                    .remove(HttpHeaderNames.ACCEPT_RANGES));
             HttpUtil.setKeepAlive(response, keepAlive);
             int status = response.status().code();
             ctx.write(response);

@@ -4,10 +4,12 @@ import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.cluster.ClusterNode;
 import dev.gatehouse.limits.CounterStore;
 import dev.gatehouse.cache.ResponseCache;
+import dev.gatehouse.config.Compress;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.config.Route;
 import dev.gatehouse.config.Site;
+import dev.gatehouse.config.StageConfig;
 import dev.gatehouse.http.ClientAddresses;
 import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
@@ -134,7 +136,7 @@ public final class GatehouseServer implements AutoCloseable {
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
-                return stages.route(site, route, handlers.create(route.action()));
+                return stages.route(site, route, handlers.create(route.action(), precompressed(site, route)));
             }
 
             @Override
@@ -145,6 +147,12 @@ public final class GatehouseServer implements AutoCloseable {
         return new Routing(config, router, stages.unknownHost(NotFoundHandler.UNKNOWN_HOST),
                 new RequestGuard(config.limits()), new AccessLogger(config.accessLog()),
                 state.metrics().requestMeters(config.sites().values()), new ClientAddresses(config.trustedProxies()));
+    }
+
+    /** The codings a route's files may be served precompressed in: its {@code compress} algorithms (or its site's). */
+    private static List<Compress.Algorithm> precompressed(Site site, Route route) {
+        StageConfig rule = route.stages().getOrDefault("compress", site.stages().get("compress"));
+        return rule instanceof Compress c && c.on() ? c.algorithms() : List.of();
     }
 
     /**

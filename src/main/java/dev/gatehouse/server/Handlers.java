@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.config.Action;
+import dev.gatehouse.config.Compress;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.files.StaticFiles;
 import dev.gatehouse.http.Handler;
@@ -14,6 +15,8 @@ import dev.gatehouse.upstream.Upstreams;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
+import java.util.List;
+
 /** Builds the handler for each route's action, once per config. */
 final class Handlers {
     private final GatehouseConfig config;
@@ -26,7 +29,11 @@ final class Handlers {
         this.upstreams = upstreams;
     }
 
-    Handler create(Action action) {
+    /**
+     * @param precompressed for files: the codings whose precompressed siblings are served (the route's
+     *                      {@code compress} algorithms; empty when it does not compress)
+     */
+    Handler create(Action action, List<Compress.Algorithm> precompressed) {
         if (action instanceof Action.Proxy proxy) {
             return new ProxyHandler(upstreams.pool(proxy.upstream()).orElseThrow(), connections, config.timeouts(), config.trustedProxies());
         }
@@ -36,7 +43,7 @@ final class Handlers {
         if (action instanceof Action.Respond respond) {
             return new RespondHandler(respond);
         }
-        return files(new StaticFiles((Action.Files) action));
+        return files(new StaticFiles((Action.Files) action, precompressed));
     }
 
     private static Handler files(StaticFiles files) {

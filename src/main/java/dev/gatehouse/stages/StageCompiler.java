@@ -1,10 +1,12 @@
 package dev.gatehouse.stages;
 
 import dev.gatehouse.cache.CacheStage;
+import dev.gatehouse.compression.CompressStage;
 import dev.gatehouse.config.CacheRule;
 import dev.gatehouse.config.AccessList;
 import dev.gatehouse.config.BasicAuth;
 import dev.gatehouse.config.BufferRequests;
+import dev.gatehouse.config.Compress;
 import dev.gatehouse.config.ConnLimit;
 import dev.gatehouse.config.ForwardAuth;
 import dev.gatehouse.config.HeaderRules;
@@ -78,6 +80,10 @@ public final class StageCompiler {
             // redirects, 404s), and as the last filters they see the final response.
             new Kind<>("response_headers", HeaderRules.class, null, (site, route) -> route.under(site),
                     ResponseHeadersStage::create),
+            // Next, so that it compresses the final body of everything after it (files, proxied responses, the
+            // cache's answers: the cache stores bodies as they are and each client gets its own coding).
+            new Kind<>("compress", Compress.class, null,
+                    (rule, secure, services) -> CompressStage.of(rule).map(c -> c::begin)),
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
             new Kind<>("hsts", Hsts.class, null, HstsStage::create),
             // Access control, cheapest and most final first: an address refused costs nothing, a limit is counted
