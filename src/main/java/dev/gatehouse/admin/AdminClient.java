@@ -74,10 +74,24 @@ public final class AdminClient {
         return send("POST", path);
     }
 
+    /** POST with a JSON body. */
+    public Response post(String path, String json) throws IOException, InterruptedException {
+        return send("POST", path, json);
+    }
+
     private Response send(String method, String path) throws IOException, InterruptedException {
+        return send(method, path, null);
+    }
+
+    private Response send(String method, String path, String json) throws IOException, InterruptedException {
         URI uri = base.resolve(path);
         HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json");
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .header("Accept", "application/json");
+        if (json != null) {
+            r.header("Content-Type", "application/json");
+        }
         token.ifPresent(t -> r.header("Authorization", "Bearer " + t));
         HttpResponse<String> res;
         try {

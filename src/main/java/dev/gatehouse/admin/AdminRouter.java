@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/errors, /metrics, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or /upstreams/{pool}/targets/{address}";
+            + "/errors, /metrics, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
+            + "/upstreams/{pool}/targets/{address}";
 
     private final RunningInstance instance;
     private final AdminAccess access;
@@ -31,6 +32,7 @@ final class AdminRouter {
     private final ConfigEndpoint config;
     private final SitesEndpoint sites;
     private final StatusEndpoint status;
+    private final CacheEndpoint cache;
 
     AdminRouter(RunningInstance instance, AdminAccess access, RecentErrors errors, IntSupplier adminPort, Clock clock) {
         this.instance = instance;
@@ -40,6 +42,7 @@ final class AdminRouter {
         this.config = new ConfigEndpoint(instance);
         this.sites = new SitesEndpoint(instance, certificates);
         this.status = new StatusEndpoint(instance, certificates, errors, adminPort, clock);
+        this.cache = new CacheEndpoint(instance);
     }
 
     Reply handle(AdminRequest request) {
@@ -73,6 +76,9 @@ final class AdminRouter {
         String first = seg.get(0);
         if (first.equals("upstreams")) {
             return upstreams.handle(method, path, seg, body);
+        }
+        if (first.equals("cache")) {
+            return cache.handle(method, path, seg, body);
         }
         if (first.equals("certificates")) {
             return certificates.handle(method, path, seg);

@@ -1,5 +1,6 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.storage.StorageException;
@@ -44,4 +45,7 @@ public interface RunningInstance {
 
     /** The metrics in the Prometheus text format, for {@code GET /metrics}. */
     String metrics();
+
+    /** The response cache (empty while no site or route has {@code cache}), for purges. */
+    ResponseCache cache();
 }

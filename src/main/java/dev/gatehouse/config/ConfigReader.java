@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache");
     private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
             "proxy_protocol_from");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
@@ -66,7 +66,7 @@ final class ConfigReader {
                 trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin, notify(map));
+                admin, notify(map), new CacheReader(values, baseDir).storage(map));
     }
 
     /** {@code notify: { webhook: URL }}. */

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param storage     directory for certificates, keys and ACME accounts (default {@code data} beside the config)
  * @param admin       the admin listener, when {@code admin:} is given (off by default)
  * @param notifications where certificate alerts go ({@code notify: { webhook: URL }}), none by default
+ * @param cache       where the response cache keeps stored responses (used by sites and routes with {@code cache})
  */
 public record GatehouseConfig(
         Path source,
@@ -43,7 +44,8 @@ public record GatehouseConfig(
         AcmeSettings acme,
         Path storage,
         Optional<Admin> admin,
-        Notify notifications) {
+        Notify notifications,
+        CacheStorage cache) {
 
     public GatehouseConfig {
         Objects.requireNonNull(source, "source");
@@ -61,6 +63,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(cache, "cache");
     }
 
     /** Default storage directory name, beside the config file. */

@@ -43,6 +43,7 @@ final class StageKeys {
             new Key("conn_limit", Level.SITE_AND_ROUTE, ConnLimit::read),
             new Key("basic_auth", Level.SITE_AND_ROUTE, BasicAuth::read),
             new Key("forward_auth", Level.SITE_AND_ROUTE, ForwardAuth::read),
+            new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read),
             new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
 
     private StageKeys() {

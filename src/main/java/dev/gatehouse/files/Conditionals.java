@@ -1,5 +1,6 @@
 package dev.gatehouse.files;
 
+import dev.gatehouse.http.EntityTags;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -94,55 +95,5 @@ record Conditionals(String etag, long lastModifiedSeconds) {
         }
         Date date = DateFormatter.parseHttpDate(value.trim());
         return date == null ? null : date.getTime() / 1000;
-    }
-
-    /** Parsing of {@code #entity-tag} lists; entity tags may contain commas, so no naive split. */
-    static final class EntityTags {
-        private EntityTags() {
-        }
-
-        /**
-         * Whether {@code list} ({@code *} or entity tags) matches {@code etag}. Weak comparison
-         * ignores the {@code W/} prefix on either side; strong comparison needs both strong.
-         * An unparsable list matches nothing.
-         */
-        static boolean matches(String list, String etag, boolean weak) {
-            String value = list.trim();
-            if (value.equals("*")) {
-                return true;
-            }
-            String ours = opaque(etag);
-            boolean oursWeak = etag.startsWith("W/");
-            int i = 0;
-            int n = value.length();
-            while (i < n) {
-                char c = value.charAt(i);
-                if (c == ' ' || c == '\t' || c == ',') {
-                    i++;
-                    continue;
-                }
-                boolean theirsWeak = value.startsWith("W/", i);
-                if (theirsWeak) {
-                    i += 2;
-                }
-                if (i >= n || value.charAt(i) != '"') {
-                    return false;
-                }
-                int close = value.indexOf('"', i + 1);
-                if (close < 0) {
-                    return false;
-                }
-                String theirs = value.substring(i, close + 1);
-                if (theirs.equals(ours) && (weak || (!theirsWeak && !oursWeak))) {
-                    return true;
-                }
-                i = close + 1;
-            }
-            return false;
-        }
-
-        private static String opaque(String etag) {
-            return etag.startsWith("W/") ? etag.substring(2) : etag;
-        }
     }
 }

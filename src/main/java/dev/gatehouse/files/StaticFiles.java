@@ -1,6 +1,7 @@
 package dev.gatehouse.files;
 
 import dev.gatehouse.config.Action;
+import dev.gatehouse.http.ByteRange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;

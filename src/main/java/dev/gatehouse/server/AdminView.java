@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.RunningInstance;
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.storage.CertificateStore;
@@ -74,5 +75,10 @@ final class AdminView implements RunningInstance {
     @Override
     public String metrics() {
         return server.metrics().scrape();
+    }
+
+    @Override
+    public ResponseCache cache() {
+        return server.cache();
     }
 }

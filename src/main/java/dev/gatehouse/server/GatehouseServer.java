@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
 import dev.gatehouse.config.Route;
@@ -26,6 +27,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The running server: listeners, event loops and the current routing. {@link #start()} binds, {@link #reload()}
@@ -45,6 +48,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final Optional<TlsRuntime> tls;
     private final Reloader reloader;
     private final ConfigWatcher watcher;
+    /** Disk reads and writes of the response cache: one thread, so that a slow disk never holds an event loop. */
+    private final ExecutorService cacheIo = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cache-io");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ResponseCache cache;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Transport.best());
@@ -54,6 +64,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = transport;
         this.metrics = new GatehouseMetrics();
+        this.cache = new ResponseCache(config.cache(), cacheIo, metrics.registry());
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
         // Not moved by a reload: storage needs a restart (see Reloader).
@@ -64,7 +75,7 @@ public final class GatehouseServer implements AutoCloseable {
                 () -> transport.newGroup(1));
         this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
-        state.routing(compile(config, connections, upstreams, state));
+        state.routing(compile(config, connections, upstreams, state, cache));
         this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
@@ -72,7 +83,7 @@ public final class GatehouseServer implements AutoCloseable {
                 : Optional.empty();
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
-                next -> compile(next, connections, upstreams, state), this::initializer, watcher::reading);
+                next -> compile(next, connections, upstreams, state, cache), this::initializer, watcher::reading);
         metrics.bindUpstreams(() -> upstreams.pools().values());
         metrics.bindReloads(() -> reloader.stats().reloads() - reloader.stats().failed(), () -> reloader.stats().failed());
         tls.ifPresent(t -> {
@@ -87,10 +98,10 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private static Routing compile(GatehouseConfig config, ConnectionPool connections, Upstreams upstreams,
-                                   ServerState state) {
+                                   ServerState state, ResponseCache cache) {
         Handlers handlers = new Handlers(config, connections, upstreams);
         StageCompiler stages = new StageCompiler(new StageServices(state::httpsPort, state.http01(),
-                config.limits(), state.bodies(), state.access()));
+                config.limits(), state.bodies(), state.access(), cache));
         Router<Chains> router = Router.build(config, new Router.Compiler<>() {
             @Override
             public Chains route(Site site, Route route) {
@@ -115,6 +126,7 @@ public final class GatehouseServer implements AutoCloseable {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         listeners.start();
         try {
+            cache.start();
             upstreams.start();
             state.bodies().start();
             // First, so that errors while loading certificates already show on the dashboard.
@@ -256,5 +268,12 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.shutdownLoops();
         state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
         state.access().close();
+        cache.close();
+        cacheIo.shutdown();
+    }
+
+    /** The response cache, shared by every site and route with {@code cache}. */
+    public ResponseCache cache() {
+        return cache;
     }
 }

@@ -1,5 +1,7 @@
 package dev.gatehouse.stages;
 
+import dev.gatehouse.cache.CacheStage;
+import dev.gatehouse.config.CacheRule;
 import dev.gatehouse.config.AccessList;
 import dev.gatehouse.config.BasicAuth;
 import dev.gatehouse.config.BufferRequests;
@@ -59,6 +61,9 @@ public final class StageCompiler {
             new Kind<>("rate_limit", RateLimits.class, null, RateLimitStage::create),
             new Kind<>("basic_auth", BasicAuth.class, null, BasicAuthStage::create),
             new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create),
+            // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
+            new Kind<>("cache", CacheRule.class, null,
+                    (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
             // Last, next to the action: a request other stages refuse is refused before its body is read.
             new Kind<>("buffer_requests", BufferRequests.class, null, BufferRequestsStage::create));
 

@@ -1,5 +1,7 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.cache.ResponseCache;
+import dev.gatehouse.config.CacheStorage;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
@@ -43,6 +45,8 @@ class AdminRouterTest {
         ReloadResult reload = ReloadResult.applied(List.of());
         boolean tls = true;
         final List<String> renewed = new ArrayList<>();
+        final ResponseCache cache = new ResponseCache(CacheStorage.DEFAULTS, Runnable::run,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
         Instance(GatehouseConfig config) {
             this.config = config;
@@ -90,6 +94,11 @@ class AdminRouterTest {
         public String metrics() {
             return "# TYPE gatehouse_test_total counter\ngatehouse_test_total 1.0\n";
         }
+
+        @Override
+        public ResponseCache cache() {
+            return cache;
+        }
     }
 
     @BeforeEach
@@ -120,6 +129,25 @@ class AdminRouterTest {
         }
         assertThat(call("GET", "/status").text()).contains("\"uptime_seconds\":3725", "\"http\":8080",
                 "\"admin\":2019", "\"sites\":2", "\"targets\":2,\"healthy\":0,\"unhealthy\":0,\"unknown\":2");
+    }
+
+    @Test
+    void cachePurgeTakesOneOfUrlTagOrPrefix() {
+        for (String body : List.of("{\"url\": \"http://Example.com/page\"}", "{\"tag\": \"red\"}",
+                "{\"prefix\": \"https://example.com/blog/\"}")) {
+            Reply r = router.handle(AdminRequest.local("POST", "/cache/purge", body));
+            assertThat(r.status()).as(body + ": " + r.text()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("{\"purged\":0}");
+        }
+        for (String body : List.of("", "{}", "{\"url\": \"x\", \"tag\": \"y\"}", "{\"uri\": \"http://a/\"}",
+                "{\"url\": \"/relative\"}", "{\"url\": \"ftp://a/b\"}", "{\"tag\": \"\"}", "not json")) {
+            Reply r = router.handle(AdminRequest.local("POST", "/cache/purge", body));
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.text()).as(body).contains("expected");
+        }
+        assertThat(call("GET", "/cache/purge").headers()).containsEntry("Allow", "POST");
+        assertThat(call("POST", "/cache").status()).isEqualTo(404);
+        assertThat(CacheEndpoint.url("HTTP://Example.COM:8080/a?b#c", "url", false)).isEqualTo("http://example.com/a?b");
     }
 
     @Test

@@ -97,6 +97,22 @@ class AdminCliIT {
     }
 
     @Test
+    void cachePurgeGoesThroughTheRunningInstance() throws Exception {
+        startPlain("");
+        Result url = run("cache", "purge", "http://example.test/page", "--config", config().toString());
+        assertThat(url.exit).as(url.toString()).isZero();
+        assertThat(url.out).isEqualTo("purged 0 URLs" + System.lineSeparator());
+        assertThat(run("cache", "purge", "--tag", "red", "--config", config().toString()).exit).isZero();
+        assertThat(run("cache", "purge", "--prefix", "https://example.test/blog/", "--config", config().toString())
+                .exit).isZero();
+        Result bad = run("cache", "purge", "/relative", "--config", config().toString());
+        assertThat(bad.exit).isEqualTo(1);
+        assertThat(bad.err).contains("purge refused").contains("is not an absolute http or https URL");
+        Result both = run("cache", "purge", "http://example.test/", "--tag", "x", "--config", config().toString());
+        assertThat(both.exit).isEqualTo(2);
+    }
+
+    @Test
     void reloadPrintsChangesOrEveryErrorWithItsPositionAndExits1() throws Exception {
         startPlain("");
 

@@ -48,6 +48,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class StageHarness implements AutoCloseable {
+    /** A response cache with the default settings (memory only), for stage services. */
+    static dev.gatehouse.cache.ResponseCache cache() {
+        return new dev.gatehouse.cache.ResponseCache(dev.gatehouse.config.CacheStorage.DEFAULTS, Runnable::run,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     private final List<Stage> stages;
     private Handler action = respond(200, "ok");
     private boolean secure;

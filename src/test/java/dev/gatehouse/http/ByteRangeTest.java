@@ -1,4 +1,4 @@
-package dev.gatehouse.files;
+package dev.gatehouse.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

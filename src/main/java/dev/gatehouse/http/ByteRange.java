@@ -1,4 +1,4 @@
-package dev.gatehouse.files;
+package dev.gatehouse.http;
 
 /**
  * One satisfiable byte range of a representation, and the parser for the {@code Range} header
@@ -6,40 +6,40 @@ package dev.gatehouse.files;
  *
  * <p>Only a single range is honoured. A request for several ranges gets the whole file with 200,
  * which RFC 9110 §14.2 allows ("a server MAY ignore the Range header field") and which spares us
- * multipart/byteranges; browsers and download tools ask for one range. A header we cannot parse,
+ * multipart/byteranges; browsers and download tools ask for one range. Used by static files and the cache. A header we cannot parse,
  * or in a unit other than {@code bytes}, is ignored the same way, as nginx does.
  *
  * @param first  offset of the first byte, inclusive
  * @param length number of bytes, at least 1
  */
-record ByteRange(long first, long length) {
+public record ByteRange(long first, long length) {
 
     /** What a {@code Range} header asks of a representation of a given size. */
-    sealed interface Selection permits Whole, Part, Unsatisfiable {
+    public sealed interface Selection permits Whole, Part, Unsatisfiable {
     }
 
     /** Serve the whole representation with 200. */
-    record Whole() implements Selection {
+    public record Whole() implements Selection {
     }
 
     /** Serve one range with 206. */
-    record Part(ByteRange range) implements Selection {
+    public record Part(ByteRange range) implements Selection {
     }
 
     /** Answer 416 with {@code Content-Range: bytes *}{@code /size}. */
-    record Unsatisfiable() implements Selection {
+    public record Unsatisfiable() implements Selection {
     }
 
     private static final Whole WHOLE = new Whole();
     private static final Unsatisfiable UNSATISFIABLE = new Unsatisfiable();
 
     /** Offset of the last byte, inclusive. */
-    long last() {
+    public long last() {
         return first + length - 1;
     }
 
     /** The {@code Content-Range} value for a 206 response. */
-    String contentRange(long size) {
+    public String contentRange(long size) {
         return "bytes " + first + "-" + last() + "/" + size;
     }
 
@@ -48,7 +48,7 @@ record ByteRange(long first, long length) {
      *
      * @param header the header value, or null when the request has none
      */
-    static Selection select(String header, long size) {
+    public static Selection select(String header, long size) {
         if (header == null) {
             return WHOLE;
         }
