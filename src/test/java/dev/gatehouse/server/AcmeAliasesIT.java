@@ -68,6 +68,13 @@ class AcmeAliasesIT {
                     List.of(2, "app.test"), List.of(2, "www.app.test"), List.of(2, "api.app.test"));
 
             for (String name : NAMES) {
+                // The names of one certificate switch to it one after another, a moment apart.
+                X509Certificate served = TlsProbe.poll(Duration.ofSeconds(10), () -> {
+                    try (TlsProbe probe = TlsProbe.connect(https, name, trust)) {
+                        return probe.leaf();
+                    }
+                }, cert -> cert != null && cert.getSerialNumber().equals(first.getSerialNumber()));
+                assertThat(served).as("certificate served for " + name).isNotNull();
                 try (TlsProbe probe = TlsProbe.connect(https, name, trust)) {
                     assertThat(probe.leaf().getSerialNumber()).as("certificate served for " + name)
                             .isEqualTo(first.getSerialNumber());
