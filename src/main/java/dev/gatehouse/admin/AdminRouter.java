@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
 final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
     static final String ENDPOINTS = "/, /status, /sites, /config, /reload, /certificates, /certificates/{name}/renew, "
-            + "/errors, /metrics, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
+            + "/cluster, /errors, /metrics, /cache/purge, /upstreams, /upstreams/{pool}, /upstreams/{pool}/targets or "
             + "/upstreams/{pool}/targets/{address}";
 
     private final RunningInstance instance;
@@ -99,6 +99,12 @@ final class AdminRouter {
                 }
                 case "reload" -> {
                     return config.reload(method, path);
+                }
+                case "cluster" -> {
+                    allow(method, path, "GET");
+                    return Reply.json(200, instance.cluster().orElseThrow(() -> Problem.notFound("this node is not "
+                            + "in a cluster (expected: cluster: { redis: \"redis://127.0.0.1:6379/0\" } in the config)")
+                            .failure()));
                 }
                 case "metrics" -> {
                     allow(method, path, "GET");

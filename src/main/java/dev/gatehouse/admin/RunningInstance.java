@@ -10,6 +10,7 @@ import dev.gatehouse.upstream.Upstreams;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin API sees of the running server. The server provides it, so this package never depends on the
@@ -48,4 +49,12 @@ public interface RunningInstance {
 
     /** The response cache (empty while no site or route has {@code cache}), for purges. */
     ResponseCache cache();
+
+    /**
+     * The cluster as {@code GET /cluster} shows it (this node, the Redis state, every node alive and what it holds), as
+     * a JSON object; empty when the config has no {@code cluster:}. Answers from memory.
+     */
+    default Optional<Map<String, Object>> cluster() {
+        return Optional.empty();
+    }
 }

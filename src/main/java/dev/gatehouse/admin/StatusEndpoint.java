@@ -59,6 +59,7 @@ final class StatusEndpoint {
         m.put("listeners", listeners);
         m.put("sites", instance.config().sites().size());
         m.put("pools", instance.upstreams().pools().values().stream().map(StatusEndpoint::pool).toList());
+        instance.cluster().ifPresent(c -> m.put("cluster", c));
         List<CertificateStatus> all = certificates.statuses();
         Map<String, Object> certs = new LinkedHashMap<>();
         certs.put("total", all.size());

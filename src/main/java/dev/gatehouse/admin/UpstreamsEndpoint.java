@@ -23,7 +23,7 @@ import java.util.Set;
  *   <li>{@code PUT /upstreams/{pool}/targets} (same body, weight required): re-weights one</li>
  *   <li>{@code DELETE /upstreams/{pool}/targets/{address}}: deregisters one; it drains</li>
  * </ul>
- * Registered targets live in memory only; the config file is the source of truth at start.
+ * Registered targets live in memory only, or in a cluster's shared store (see {@link dev.gatehouse.upstream.Registrations}).
  */
 final class UpstreamsEndpoint {
     private static final Set<String> BODY_KEYS = Set.of("address", "weight");
@@ -56,12 +56,12 @@ final class UpstreamsEndpoint {
                 yield Reply.json(200, pool(pool.status()));
             }
             case 3 -> switch (AdminRouter.allow(method, path, "POST", "PUT")) {
-                case "POST" -> register(pool, body);
-                default -> reweight(pool, body);
+                case "POST" -> register(upstreams, pool, body);
+                default -> reweight(upstreams, pool, body);
             };
             default -> {
                 AdminRouter.allow(method, path, "DELETE");
-                yield deregister(pool, seg.get(3));
+                yield deregister(upstreams, pool, seg.get(3));
             }
         };
     }
@@ -72,33 +72,33 @@ final class UpstreamsEndpoint {
                 + ")").failure());
     }
 
-    private Reply register(UpstreamPool pool, String body) {
+    private Reply register(Upstreams upstreams, UpstreamPool pool, String body) {
         Map<String, Object> fields = body(body);
         Target target = target(fields, Target.DEFAULT_WEIGHT);
         if (find(pool, target.address()).isPresent()) {
             throw Problem.conflict("target " + target.address() + " is already in pool \"" + pool.name()
                     + "\" (use PUT to re-weight it)").failure();
         }
-        pool.add(target);
+        upstreams.register(pool, target);
         return Reply.json(201, targetOf(pool, target.address()));
     }
 
-    private Reply reweight(UpstreamPool pool, String body) {
+    private Reply reweight(Upstreams upstreams, UpstreamPool pool, String body) {
         Map<String, Object> fields = body(body);
         if (!fields.containsKey("weight")) {
             throw Problem.badRequest("\"weight\" is missing (" + BODY_EXPECTED + ")").failure();
         }
         Target target = target(fields, Target.DEFAULT_WEIGHT);
-        if (!pool.reweight(target.address(), target.weight())) {
+        if (!upstreams.reweight(pool, target)) {
             throw unknownTarget(pool, target.address());
         }
         return Reply.json(200, targetOf(pool, target.address()));
     }
 
-    private Reply deregister(UpstreamPool pool, String addressText) {
+    private Reply deregister(Upstreams upstreams, UpstreamPool pool, String addressText) {
         String address = address(addressText);
         Optional<PoolStatus.TargetStatus> before = find(pool, address);
-        if (before.isEmpty() || pool.remove(address).isEmpty()) {
+        if (before.isEmpty() || !upstreams.deregister(pool, address)) {
             throw unknownTarget(pool, address);
         }
         Map<String, Object> out = target(before.get());

@@ -46,6 +46,8 @@ public final class CertificateManager implements AutoCloseable {
     static final Duration RENEW_REQUEST_POLL = Duration.ofSeconds(2);
     /** How often served certificates are looked at for expiry alerts (also at start and after each failure). */
     static final Duration EXPIRY_CHECK = Duration.ofHours(1);
+    /** How soon a renewal deferred because storage did not answer (Redis away in a cluster) is tried again. */
+    static final Duration STORAGE_RETRY = Duration.ofSeconds(30);
 
     /** The running config's sites; replaced by {@link #update}. */
     private volatile GatehouseConfig config;
@@ -173,6 +175,7 @@ public final class CertificateManager implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::pollRenewRequests, RENEW_REQUEST_POLL.toMillis(),
                 RENEW_REQUEST_POLL.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::checkExpiry, 0, EXPIRY_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        storage.onCertificateChange(this::storedElsewhere);
     }
 
     /** Expired certificates, and ones in their last stretch while renewal fails, are told once (notify:). */
@@ -464,7 +467,7 @@ public final class CertificateManager implements AutoCloseable {
             Issued issued = acme.issue(certificate.names(), key, certificate.dns(), replaces);
             CertifiedKey fresh = new CertifiedKey(issued.chain(), key.getPrivate());
             Instant next = renewalPolicy.nextRenewal(issued.leaf(), issued.renewalInfo(), random);
-            storage.saveCertificate(id, fresh);
+            storage.saveCertificate(id, fresh, lock); // refused if the lock was lost while the CA worked
             serve(certificate, fresh);
             storage.saveMeta(id, CertificateMeta.issued(CertificateMeta.Source.ACME, fresh, clock.instant())
                     .withDirectory(issued.directory()).withNextRenewal(next));
@@ -475,6 +478,8 @@ public final class CertificateManager implements AutoCloseable {
                     fresh.notAfter(), next);
         } catch (AcmeIssueException e) {
             acmeFailed(certificate, e);
+        } catch (StorageException e) {
+            storageFailed(certificate, e, forced);
         }
     }
 
@@ -541,6 +546,48 @@ public final class CertificateManager implements AutoCloseable {
         } catch (Throwable t) {
             log.warn("tls cannot read renewal requests: {}", t.toString());
         }
+    }
+
+    // ---- shared storage
+
+    /**
+     * Storage did not answer (Redis away in a cluster) or the lock stayed busy: nothing was ordered. Retried after
+     * {@link #STORAGE_RETRY}, with the certificate in place served meanwhile: ordering without the lock could make
+     * every node order the same name.
+     */
+    private void storageFailed(ManagedCertificate certificate, StorageException e, boolean forced) {
+        Instant retry = clock.instant().plus(STORAGE_RETRY);
+        log.warn("tls name={} renewal deferred, {}, retry at {}: {}", certificate.id(),
+                served.containsKey(certificate.id()) ? "keeping the current certificate" : "no certificate to serve yet",
+                retry, e.getMessage());
+        scheduleAcme(certificate, retry, forced); // a renewal asked for is still owed
+    }
+
+    /** Another process stored a certificate (shared storage): served here too when it is newer than ours. */
+    private void storedElsewhere(String fileName) {
+        for (ManagedCertificate certificate : ManagedCertificate.of(config)) {
+            if (certificate.source() == CertificateSource.ACME
+                    && CertificateStore.fileName(certificate.id()).equals(fileName)) {
+                work.runNow(certificate.id(), () -> pickUpStored(certificate));
+            }
+        }
+    }
+
+    private void pickUpStored(ManagedCertificate certificate) throws Exception {
+        Optional<CertifiedKey> stored = storage.loadCertificate(certificate.id());
+        CertifiedKey current = served.get(certificate.id());
+        if (stored.isEmpty() || !certificate.isCoveredBy(stored.get()) || (current != null
+                && (current.leaf().getSerialNumber().equals(stored.get().leaf().getSerialNumber())
+                || !stored.get().notAfter().isAfter(current.notAfter())))) {
+            return;
+        }
+        serve(certificate, stored.get());
+        failures.remove(certificate.id());
+        Optional<Instant> planned = storage.loadMeta(certificate.id()).flatMap(CertificateMeta::nextRenewal);
+        scheduleAcme(certificate, planned.orElseGet(() -> renewalPolicy.nextRenewal(stored.get().leaf(),
+                Optional.empty(), random)), false);
+        log.info("tls name={} serving the certificate stored by another node, valid until {}", certificate.id(),
+                stored.get().notAfter());
     }
 
     /** The certificates the running config asks for, by storage name (for the inventory). */

@@ -54,12 +54,37 @@ final class StatusCommand extends InstanceCommand {
             out.printf("  %-24s %s%s%n", c.get("name"), expiry(c),
                     c.get("last_error") == null ? "" : "; last error: " + c.get("last_error"));
         }
+        if (s.get("cluster") instanceof Map<?, ?> c) {
+            cluster(cast(c), out);
+        }
         List<Map<String, Object>> errors = AdminClient.objects(s.get("errors"));
         out.println(errors.isEmpty() ? "recent errors: none" : "recent errors:");
         for (Map<String, Object> e : errors) {
             out.printf("  %s %-5s %s - %s%n", e.get("time"), e.get("level"), e.get("logger"), e.get("message"));
         }
         return 0;
+    }
+
+    /** The cluster's state and nodes, as {@code GET /cluster} reports them. */
+    private static void cluster(Map<String, Object> c, PrintWriter out) {
+        Map<String, Object> redis = c.get("redis") instanceof Map<?, ?> r ? cast(r) : Map.of();
+        List<Map<String, Object>> nodes = AdminClient.objects(c.get("nodes"));
+        out.printf("cluster:      redis %s %s%s; rate limits %s; %d node%s%n", redis.get("uri"), redis.get("state"),
+                redis.get("last_error") == null || "up".equals(redis.get("state")) ? ""
+                        : " (" + redis.get("last_error") + ")",
+                c.get("rate_limits"), nodes.size(), nodes.size() == 1 ? "" : "s");
+        if (number(c.get("pending_registrations")) > 0) {
+            out.println("  " + number(c.get("pending_registrations")) + " registrations wait for Redis");
+        }
+        for (Map<String, Object> n : nodes) {
+            Map<String, Object> holds = n.get("holds") instanceof Map<?, ?> h ? cast(h) : Map.of();
+            List<String> parts = new ArrayList<>();
+            holds.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
+            out.printf("  %-16s %s%s, heartbeat %.0fs ago; %s%n", n.get("name"), n.get("id"),
+                    Boolean.TRUE.equals(n.get("self")) ? " (this node)" : "",
+                    n.get("heartbeat_age_seconds") instanceof Number a ? a.doubleValue() : 0.0,
+                    String.join(", ", parts));
+        }
     }
 
     private static String listeners(Object value) {

@@ -82,6 +82,10 @@ public final class ConfigDiff {
             refusals.add("admin: changed from " + describeAdmin(before) + " to " + describeAdmin(after)
                     + " (cannot be applied live; restart to apply)");
         }
+        if (!before.cluster().equals(after.cluster())) {
+            refusals.add("cluster: changed (cannot be applied live: the Redis connection and what is shared through it"
+                    + " are set up at start; restart to apply)");
+        }
         if (!before.cache().equals(after.cache())) {
             refusals.add("cache: changed (cannot be applied live: the memory and disk tiers are set up at start;"
                     + " restart to apply; a site's or route's cache settings apply live)");

@@ -20,7 +20,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
-            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache");
+            "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache",
+            "cluster");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
@@ -68,7 +69,8 @@ final class ConfigReader {
                 trusted, accessLog(map), acme,
                 values.string(map, "storage").map(d -> baseDir.resolve(d).normalize())
                         .orElse(baseDir.resolve(GatehouseConfig.DEFAULT_STORAGE)),
-                admin, notify(map), new CacheReader(values, baseDir).storage(map));
+                admin, notify(map), new CacheReader(values, baseDir).storage(map),
+                new ClusterReader(values, baseDir, env).read(map));
     }
 
     /** {@code notify: { webhook: URL }}. */

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param admin       the admin listener, when {@code admin:} is given (off by default)
  * @param notifications where certificate alerts go ({@code notify: { webhook: URL }}), none by default
  * @param cache       where the response cache keeps stored responses (used by sites and routes with {@code cache})
+ * @param cluster     several nodes sharing state through Redis, when {@code cluster:} is given (off by default)
  */
 public record GatehouseConfig(
         Path source,
@@ -45,7 +46,8 @@ public record GatehouseConfig(
         Path storage,
         Optional<Admin> admin,
         Notify notifications,
-        CacheStorage cache) {
+        CacheStorage cache,
+        Optional<Cluster> cluster) {
 
     public GatehouseConfig {
         Objects.requireNonNull(source, "source");
@@ -64,6 +66,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** Default storage directory name, beside the config file. */

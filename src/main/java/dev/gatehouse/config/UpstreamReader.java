@@ -132,8 +132,12 @@ final class UpstreamReader {
 
     private List<Target> targets(YamlMap.Entry entry, YamlMap m) {
         Optional<Node> targets = m.get("targets");
+        if (targets.isPresent() && targets.get() instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+            return List.of(); // filled by registrations through the admin API, as cloud target groups are
+        }
         if (targets.isEmpty() || Values.oneOrMany(targets.get()).isEmpty()) {
-            problems.at(targets.orElse(entry.keyNode()), m.path(), "no targets (expected: targets: [host:port, ...])");
+            problems.at(targets.orElse(entry.keyNode()), m.path(), "no targets (expected: targets: [host:port, ...],"
+                    + " or targets: [] for a pool filled by registrations through the admin API)");
             return List.of();
         }
         List<Target> out = new ArrayList<>();

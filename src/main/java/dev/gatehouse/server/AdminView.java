@@ -81,4 +81,9 @@ final class AdminView implements RunningInstance {
     public ResponseCache cache() {
         return server.cache();
     }
+
+    @Override
+    public java.util.Optional<Map<String, Object>> cluster() {
+        return server.cluster().map(c -> ClusterReport.of(c.status(), Instant.now()));
+    }
 }

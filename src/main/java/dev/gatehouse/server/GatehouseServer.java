@@ -1,6 +1,8 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.cluster.ClusterNode;
+import dev.gatehouse.limits.CounterStore;
 import dev.gatehouse.cache.ResponseCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.ReloadResult;
@@ -11,6 +13,7 @@ import dev.gatehouse.metrics.GatehouseMetrics;
 import dev.gatehouse.proxy.ConnectionPool;
 import dev.gatehouse.routing.NotFoundHandler;
 import dev.gatehouse.routing.Router;
+import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.stages.AccessServices;
 import dev.gatehouse.stages.Chains;
 import dev.gatehouse.stages.StageCompiler;
@@ -48,6 +51,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final Optional<TlsRuntime> tls;
     private final Reloader reloader;
     private final ConfigWatcher watcher;
+    private final Optional<ClusterNode> cluster;
     /** Disk reads and writes of the response cache: one thread, so that a slow disk never holds an event loop. */
     private final ExecutorService cacheIo = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cache-io");
@@ -67,19 +71,27 @@ public final class GatehouseServer implements AutoCloseable {
         this.cache = new ResponseCache(config.cache(), cacheIo, metrics.registry());
         ConnectionPool connections = new ConnectionPool(transport.socketChannel(),
                 config.timeouts().connect(), config.timeouts().idle());
+        this.cluster = config.cluster().map(c -> new ClusterNode(c, config.storage(), metrics.registry(),
+                version(), this::clusterDetails));
+        CounterStore localCounters = CounterStore.memory(System::nanoTime, AccessServices.MAX_KEYS_PER_LIMIT);
         // Not moved by a reload: storage needs a restart (see Reloader).
         this.state = new ServerState(metrics, new BodyBuffers(config.storage().resolve("tmp")),
-                AccessServices.inMemory(transport.socketChannel()));
+                new AccessServices(cluster.map(c -> c.counters(localCounters)).orElse(localCounters),
+                        transport.socketChannel()));
         // Health checks run on a one-thread group of their own, never on the proxy's event loops.
         this.upstreams = new Upstreams(config.upstreams().values(), transport.socketChannel(),
                 () -> transport.newGroup(1));
+        cluster.ifPresent(c -> upstreams.registrations(c.registrations(upstreams)));
         this.admin = config.admin().map(a -> new AdminServer(a, new AdminView(this), () -> transport.newGroup(1),
                 transport.serverChannel()));
         state.routing(compile(config, connections, upstreams, state, cache));
         this.listeners = new Listeners(transport);
         this.tls = config.listen().https().isPresent()
                 ? Optional.of(new TlsRuntime(config, state.http01(), () -> TlsRuntime.typesFor(
-                        listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0)))
+                        listeners.port(Listeners.Kind.HTTP) >= 0, state.httpsPort() >= 0),
+                        cluster.map(c -> c.storage(new FileStorage(config.storage())))
+                                .orElseGet(() -> new FileStorage(config.storage())),
+                        responder -> cluster.map(c -> c.challenges(responder)).orElse(responder)))
                 : Optional.empty();
         this.watcher = new ConfigWatcher(config.source(), () -> reloadAsync("file change"));
         this.reloader = new Reloader(config, state, listeners, upstreams, connections, tls,
@@ -90,6 +102,22 @@ public final class GatehouseServer implements AutoCloseable {
             metrics.bindCertificates(t.registry()::expiries);
             metrics.bindAcme(t.manager()::acmeOrders, t.manager()::acmeFailures);
         });
+    }
+
+    private static String version() {
+        String v = GatehouseServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** What this node tells the other nodes it holds, at every heartbeat. */
+    private java.util.Map<String, String> clusterDetails() {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("listeners", "http " + httpPort() + ", https " + httpsPort());
+        long registered = upstreams.pools().values().stream().flatMap(p -> p.targets().stream())
+                .filter(t -> t.origin() == dev.gatehouse.upstream.TargetState.Origin.API).count();
+        d.put("registered_targets", Long.toString(registered));
+        tls.ifPresent(t -> d.put("certificates", Integer.toString(t.registry().expiries().size())));
+        return d;
     }
 
     private HttpInitializer initializer(Listeners.Kind kind) {
@@ -143,6 +171,12 @@ public final class GatehouseServer implements AutoCloseable {
             }
             cache.start();
             upstreams.start();
+            if (cluster.isPresent()) {
+                cluster.get().start(); // connects in the background: a node starts while Redis is down
+                if (tls.isPresent()) {
+                    cluster.get().awaitRedis(); // a new node serves the cluster's certificates at once
+                }
+            }
             state.bodies().start();
             if (https.isPresent()) {
                 tls.orElseThrow().load();
@@ -224,6 +258,11 @@ public final class GatehouseServer implements AutoCloseable {
         return metrics;
     }
 
+    /** This node's membership of a cluster, when the config has {@code cluster:}. */
+    public Optional<ClusterNode> cluster() {
+        return cluster;
+    }
+
     /** The bound admin API port, or -1 when there is no admin listener. */
     public int adminPort() {
         return admin.map(AdminServer::port).orElse(-1);
@@ -289,6 +328,7 @@ public final class GatehouseServer implements AutoCloseable {
         listeners.shutdownLoops();
         state.bodies().close(); // after the connections: their temp files are closed (deleted) by now
         state.access().close();
+        cluster.ifPresent(ClusterNode::close);
         cache.close();
         cacheIo.shutdown();
     }

@@ -1,12 +1,12 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.acme.AcmeIssuer;
+import dev.gatehouse.acme.ChallengeResponder;
 import dev.gatehouse.acme.Http01Tokens;
 import dev.gatehouse.acme.dns.DnsChallenges;
 import dev.gatehouse.config.AcmeSettings.ChallengeType;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.storage.CertificateStore;
-import dev.gatehouse.storage.FileStorage;
 import dev.gatehouse.storage.Storage;
 import dev.gatehouse.storage.StorageException;
 import dev.gatehouse.certificates.CertificateManager;
@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything HTTPS needs besides the listener: the certificate registry the handshakes read, the HTTP-01 tokens the
@@ -50,17 +51,22 @@ final class TlsRuntime implements AutoCloseable {
     private final Http01Tokens http01;
     private final CertificateManager manager;
 
-    TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes) {
+    /**
+     * @param storage    where certificates live: the storage directory, or in a cluster Redis with a local copy
+     * @param challenges this node's challenge answers as the issuer should publish them (in a cluster: on every node)
+     */
+    TlsRuntime(GatehouseConfig config, Http01Tokens http01, Supplier<Set<ChallengeType>> challengeTypes,
+               Storage storage, UnaryOperator<ChallengeResponder> challenges) {
         this.scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, daemonThreads("gatehouse-certs-timer-"));
         this.workers = Executors.newFixedThreadPool(CERTIFICATE_THREADS, daemonThreads("gatehouse-certs-"));
         this.contexts = new SslContexts(TlsProvider.detect(), List.of(SslContexts.H2, SslContexts.HTTP_1_1));
         this.registry = new CertificateRegistry(contexts);
         this.http01 = http01;
-        CertificateStore storage = new CertificateStore(new FileStorage(config.storage()));
-        AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(storage),
-                new ChallengeAnswers(http01, registry, challengeTypes), AcmeIssuer.Timeouts.DEFAULTS,
-                new DnsChallenges(new StoredAcmeDnsAccounts(storage)));
-        this.manager = new CertificateManager(config, storage, registry, acme, scheduler, workers,
+        CertificateStore certificates = new CertificateStore(storage);
+        AcmeIssuer acme = new AcmeIssuer(config.acme(), config.email(), new StoredAccountKeys(certificates),
+                challenges.apply(new ChallengeAnswers(http01, registry, challengeTypes)), AcmeIssuer.Timeouts.DEFAULTS,
+                new DnsChallenges(new StoredAcmeDnsAccounts(certificates)));
+        this.manager = new CertificateManager(config, certificates, registry, acme, scheduler, workers,
                 Clock.systemUTC());
     }
 

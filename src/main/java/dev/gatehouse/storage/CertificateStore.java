@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -95,13 +96,41 @@ public final class CertificateStore {
 
     /** Stores {@code certificate} for {@code name}, replacing any previous one atomically (key SECRET). */
     public void saveCertificate(String name, CertifiedKey certificate) throws StorageException {
+        storage.putAll(certificateEntries(name, certificate));
+    }
+
+    /**
+     * {@link #saveCertificate(String, CertifiedKey)} by the holder of {@code fence} (the lock of {@code name}): refused
+     * when the lock was lost meanwhile, so a holder that stalled cannot replace a newer certificate.
+     */
+    public void saveCertificate(String name, CertifiedKey certificate, Storage.Lock fence) throws StorageException {
+        storage.putAll(certificateEntries(name, certificate), fence);
+    }
+
+    private static List<Storage.Entry> certificateEntries(String name, CertifiedKey certificate) {
         String dir = certificateKey(name);
         // Key first: a reader between the two replacements sees a mismatch (reported), never a foreign key served.
-        storage.putAll(List.of(
+        return List.of(
                 new Storage.Entry(dir + "/key.pem", Pem.bytes(Pem.writePrivateKey(certificate.key())),
                         Storage.Visibility.SECRET),
                 new Storage.Entry(dir + "/cert.pem", Pem.bytes(Pem.writeCertificates(certificate.chain())),
-                        Storage.Visibility.PUBLIC)));
+                        Storage.Visibility.PUBLIC));
+    }
+
+    /**
+     * Calls {@code listener} with the storage name ({@link #fileName}) of each certificate another process replaced
+     * on a shared backend (see {@link Storage#onChange}).
+     */
+    public void onCertificateChange(Consumer<String> listener) {
+        String prefix = CERTIFICATES + "/";
+        storage.onChange(key -> {
+            if (key.startsWith(prefix) && key.endsWith("/cert.pem")) {
+                String file = key.substring(prefix.length(), key.length() - "/cert.pem".length());
+                if (!file.contains("/")) {
+                    listener.accept(file);
+                }
+            }
+        });
     }
 
     /** The stored meta data for {@code name}, or empty. */

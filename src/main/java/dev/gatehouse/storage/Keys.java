@@ -35,7 +35,7 @@ public final class Keys {
     }
 
     /** {@link #check} for a prefix of {@link Storage#list}, where {@code ""} (the top level) is allowed too. */
-    static String checkPrefix(String prefix) {
+    public static String checkPrefix(String prefix) {
         return Objects.requireNonNull(prefix, "prefix").isEmpty() ? prefix : check(prefix);
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where Gatehouse keeps what must outlive the process and may be shared by several processes: certificates, keys,
@@ -103,6 +104,19 @@ public interface Storage {
      */
     void putAll(List<Entry> entries) throws StorageException;
 
+    /**
+     * {@link #putAll(List)} by the holder of {@code fence}, refused with {@link StorageLockedException} (nothing
+     * written) when that lock is no longer held: closed, or expired while its holder stalled (a long pause, a frozen
+     * VM), so a holder that lost its lock cannot overwrite what the next holder wrote (a fencing token, checked by the
+     * backend where locks are leases).
+     */
+    default void putAll(List<Entry> entries, Lock fence) throws StorageException {
+        if (!fence.isHeld()) {
+            throw new StorageLockedException("storage: lock " + fence.name() + " is no longer held; nothing written");
+        }
+        putAll(entries);
+    }
+
     /** Deletes {@code key}, or everything below it when it is a directory; true when something was deleted. */
     boolean delete(String key) throws StorageException;
 
@@ -138,4 +152,12 @@ public interface Storage {
      * holder's death at once (the OS drops a dead process's file locks); a lease time where locks are leases.
      */
     Duration lockExpiry();
+
+    /**
+     * Calls {@code listener} with each key that another instance on the same backend wrote or deleted, within seconds
+     * (it may also be called for this instance's own writes, and more than once). Backends that cannot tell cheaply
+     * (a directory) never call it; their users read again when they need to.
+     */
+    default void onChange(Consumer<String> listener) {
+    }
 }

@@ -338,6 +338,35 @@ public final class UpstreamPool {
         return remove(address);
     }
 
+    /**
+     * Makes the targets registered at run time the given ones (what a shared store holds for this pool): those
+     * missing are added as by {@link #add}, those with another weight re-weighted, and registered ones the store no
+     * longer has drain as by {@link #remove}. Targets from the config file are left alone.
+     *
+     * @param registered by address
+     * @return how many targets were added, re-weighted or removed
+     */
+    public synchronized int reconcile(java.util.Map<String, Target> registered) {
+        int changes = 0;
+        for (TargetState t : targets) {
+            if (t.origin() == TargetState.Origin.API && !registered.containsKey(t.address())) {
+                remove(t.address());
+                changes++;
+            }
+        }
+        for (Target r : registered.values()) {
+            Optional<TargetState> t = find(r.address());
+            if (t.isEmpty()) {
+                add(r, TargetState.Origin.API);
+                changes++;
+            } else if (t.get().origin() == TargetState.Origin.API && t.get().weight() != r.weight()) {
+                t.get().weight(r.weight());
+                changes++;
+            }
+        }
+        return changes;
+    }
+
     /** The pool is gone from the config: every target drains (in-flight requests get the deregistration delay). */
     public synchronized void drainAll() {
         for (TargetState t : targets) {

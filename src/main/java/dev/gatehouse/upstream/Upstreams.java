@@ -49,6 +49,7 @@ public final class Upstreams implements AutoCloseable {
     private final List<Retired> retired = new CopyOnWriteArrayList<>();
     private EventLoopGroup group;
     private ScheduledFuture<?> housekeeping;
+    private volatile Registrations registrations = Registrations.LOCAL;
 
     /**
      * @param groupFactory makes the one-thread group health checks run on (called by {@link #start()})
@@ -71,6 +72,47 @@ public final class Upstreams implements AutoCloseable {
     /** The pools of the running config, in file order (a snapshot: a reload replaces it). */
     public Map<String, UpstreamPool> pools() {
         return pools;
+    }
+
+    // ---- targets registered at run time (admin API)
+
+    /** Where registrations are kept besides this node's pools (a shared store in a cluster); set before start. */
+    public void registrations(Registrations store) {
+        this.registrations = java.util.Objects.requireNonNull(store, "store");
+    }
+
+    /** Registers {@code target} in {@code pool} (or re-weights it when it is there), here and in the store. */
+    public void register(UpstreamPool pool, Target target) {
+        registrations.register(pool.name(), target, () -> {
+            pool.add(target);
+            return true;
+        });
+    }
+
+    /** Re-weights a target; false when {@code pool} has none at {@code address}. */
+    public boolean reweight(UpstreamPool pool, Target target) {
+        return registrations.register(pool.name(), target, () -> pool.reweight(target.address(), target.weight()));
+    }
+
+    /** Deregisters a target, which drains; false when {@code pool} has none at {@code address}. */
+    public boolean deregister(UpstreamPool pool, String address) {
+        return registrations.deregister(pool.name(), address, () -> pool.remove(address).isPresent());
+    }
+
+    /**
+     * What the shared store holds for {@code pool} becomes this node's registered targets (see
+     * {@link UpstreamPool#reconcile}); a pool this node's config does not have is ignored.
+     */
+    public void reconcile(String pool, Map<String, Target> registered) {
+        UpstreamPool p = pools.get(pool);
+        if (p == null) {
+            return;
+        }
+        int changes = p.reconcile(registered);
+        if (changes > 0) {
+            log.info("upstream={} {} registered target change{} from the cluster (now: {})", pool, changes,
+                    changes == 1 ? "" : "s", registered.isEmpty() ? "none" : String.join(", ", registered.keySet()));
+        }
     }
 
     public synchronized void start() {

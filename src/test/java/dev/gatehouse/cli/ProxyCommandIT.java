@@ -36,6 +36,12 @@ class ProxyCommandIT {
             try (JarProcess gh = JarProcess.start(dir, "proxy", "--from", "localhost:" + https,
                     "--to", a.address(), "--to", "http://" + b.address(), "--http-port", String.valueOf(http))) {
                 gh.awaitListening(http, START);
+                // Ports are bound (and accept into the backlog) before the local CA is made: wait for its root.
+                Path root = dir.resolve("data/local-ca/root.pem");
+                long deadline = System.nanoTime() + START.toNanos();
+                while (!java.nio.file.Files.exists(root) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
 
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                         .sslContext(TlsProbe.trusting(dir.resolve("data/local-ca/root.pem")).newContext()).build();

@@ -13,14 +13,16 @@ import java.util.List;
  * stderr go to files in a temp directory; {@link #close()} destroys the process.
  */
 public final class GatehouseProcess implements AutoCloseable {
-    private final JarProcess jar;
+    private JarProcess jar;
     private final int port;
     private final Path config;
+    private final List<String> jvmArgs;
 
-    private GatehouseProcess(JarProcess jar, int port, Path config) {
+    private GatehouseProcess(JarProcess jar, int port, Path config, List<String> jvmArgs) {
         this.jar = jar;
         this.port = port;
         this.config = config;
+        this.jvmArgs = jvmArgs;
     }
 
     /**
@@ -40,7 +42,7 @@ public final class GatehouseProcess implements AutoCloseable {
         Files.writeString(config, "listen: { http: " + port + ", https: off, address: 127.0.0.1"
                 + (listenKeys.isEmpty() ? "" : ", " + listenKeys) + " }\n" + yaml);
         JarProcess jar = JarProcess.start(dir, List.of(jvmArgs), "run", "--config", config.toString());
-        GatehouseProcess gh = new GatehouseProcess(jar, port, config);
+        GatehouseProcess gh = new GatehouseProcess(jar, port, config, List.of(jvmArgs));
         try {
             jar.awaitListening(port, Duration.ofSeconds(20));
         } catch (AssertionError | RuntimeException e) {
@@ -48,6 +50,16 @@ public final class GatehouseProcess implements AutoCloseable {
             throw e;
         }
         return gh;
+    }
+
+    /**
+     * Kills the process (SIGKILL: no goodbye, as a crash) and starts it again with the same config, directory (so the
+     * same storage) and port; waits until it listens.
+     */
+    public void restart() throws IOException, InterruptedException {
+        jar.close();
+        jar = JarProcess.start(config.getParent(), jvmArgs, "run", "--config", config.toString());
+        jar.awaitListening(port, Duration.ofSeconds(20));
     }
 
     /** A port that was free a moment ago (the usual race is acceptable for tests on loopback). */
