@@ -129,7 +129,7 @@ public final class AcmeIssuer {
                         Optional<X509Certificate> replaces) throws AcmeIssueException, InterruptedException {
         List<String> order = normalize(names);
         Objects.requireNonNull(certificateKey, "certificateKey");
-        Context context = context(order, ChallengePlan.of(settings, siteDns));
+        Context context = context(order, ChallengePlan.of(settings, siteDns).forOrder(order));
         requireChallenge(order, context.plan());
         AcmeIssueException first = null;
         for (URI directory : settings.directories()) {

@@ -15,6 +15,10 @@ import java.util.Set;
  *   <li>DNS-01 for every name when the site has its own {@code tls: { dns: }} or {@code acme.challenge} is
  *       {@code dns-01};</li>
  *   <li>DNS-01 for wildcard names, whatever else is set (RFC 8555 §7.1.3: CAs offer only DNS-01 for them);</li>
+ *   <li>DNS-01, unless a type is pinned, for the other names of an order in a wildcard's domain ({@code example.com}
+ *       beside {@code *.example.com}): the order waits for DNS propagation anyway, a wildcard's apex often points
+ *       elsewhere (a CDN, another server), and the CA's resolver then finds both values at one name at once, as
+ *       certbot and Traefik do with a DNS plugin;</li>
  *   <li>otherwise the pinned type, else HTTP-01 when the http listener is on, else TLS-ALPN-01 (as Caddy and certbot
  *       do), else DNS-01 when a provider is configured.</li>
  * </ul>
@@ -24,18 +28,42 @@ public final class ChallengePlan {
     private final Optional<ChallengeType> pinned;
     private final Optional<DnsSettings> dns;
     private final boolean dnsForAll;
+    /** The domains of the order's wildcards ({@code example.com} for {@code *.example.com}). */
+    private final Set<String> wildcardDomains;
 
-    private ChallengePlan(Optional<ChallengeType> pinned, Optional<DnsSettings> dns, boolean dnsForAll) {
+    private ChallengePlan(Optional<ChallengeType> pinned, Optional<DnsSettings> dns, boolean dnsForAll,
+                          Set<String> wildcardDomains) {
         this.pinned = pinned;
         this.dns = dns;
         this.dnsForAll = dnsForAll;
+        this.wildcardDomains = Set.copyOf(wildcardDomains);
     }
 
     /** @param siteDns the site's own {@code tls: { dns: }}, when it has one */
     public static ChallengePlan of(AcmeSettings settings, Optional<DnsSettings> siteDns) {
         Objects.requireNonNull(siteDns, "siteDns");
         boolean dnsForAll = siteDns.isPresent() || settings.challenge().equals(Optional.of(ChallengeType.DNS_01));
-        return new ChallengePlan(settings.challenge(), siteDns.or(settings::dns), dnsForAll);
+        return new ChallengePlan(settings.challenge(), siteDns.or(settings::dns), dnsForAll, Set.of());
+    }
+
+    /** This plan for one order's names: names in the domain of one of its wildcards go over DNS-01 with it. */
+    public ChallengePlan forOrder(List<String> names) {
+        Set<String> domains = names.stream().filter(n -> n.startsWith("*.")).map(n -> n.substring(2))
+                .collect(java.util.stream.Collectors.toSet());
+        return new ChallengePlan(pinned, dns, dnsForAll, domains);
+    }
+
+    /** Whether {@code name} (not a wildcard) goes over DNS-01 beside a wildcard of its order. */
+    private boolean besideWildcard(String name) {
+        if (pinned.isPresent() || dns.isEmpty()) {
+            return false;
+        }
+        for (String domain : wildcardDomains) {
+            if (name.equals(domain) || name.endsWith("." + domain)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The DNS-01 settings that apply, when there are any. */
@@ -54,7 +82,9 @@ public final class ChallengePlan {
                     + " configured (expected: acme.dns: { provider: rfc2136 | acme-dns | exec, ... }, or the site's"
                     + " tls: { dns: {...} })");
         }
-        boolean listenerNames = !dnsForAll && names.stream().anyMatch(n -> !n.startsWith("*."));
+        ChallengePlan order = forOrder(names);
+        boolean listenerNames = !dnsForAll
+                && names.stream().anyMatch(n -> !n.startsWith("*.") && !order.besideWildcard(n));
         if (!listenerNames) {
             return Optional.empty();
         }
@@ -79,7 +109,7 @@ public final class ChallengePlan {
      */
     public ChallengeType choose(String name, boolean wildcard, List<String> offered, Set<ChallengeType> listeners)
             throws NoChallenge {
-        if (wildcard || dnsForAll) {
+        if (wildcard || dnsForAll || besideWildcard(name)) {
             String what = wildcard ? "*." + name : name;
             if (dns.isEmpty()) {
                 throw new NoChallenge(what + " needs DNS-01 and no DNS provider is configured (expected: acme.dns)");

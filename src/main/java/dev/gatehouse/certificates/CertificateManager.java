@@ -401,13 +401,34 @@ public final class CertificateManager implements AutoCloseable {
             if (stored.isEmpty() || !certificate.isCoveredBy(stored.get())) {
                 return clock.instant();
             }
+            if (!stored.get().notAfter().isAfter(clock.instant())) {
+                log.info("tls name={} the stored certificate expired {}: renewing now", certificate.id(),
+                        stored.get().notAfter());
+                return clock.instant();
+            }
             Optional<Instant> planned = storage.loadMeta(certificate.id()).flatMap(CertificateMeta::nextRenewal);
-            return planned.orElseGet(() -> renewalPolicy.nextRenewal(stored.get().leaf(), Optional.empty(), random));
+            return beforeExpiry(certificate, stored.get(), planned.orElseGet(
+                    () -> renewalPolicy.nextRenewal(stored.get().leaf(), Optional.empty(), random)));
         } catch (StorageException e) {
             log.warn("tls name={} stored certificate unreadable, ordering a new one: {}", certificate.id(),
                     e.getMessage());
             return clock.instant();
         }
+    }
+
+    /**
+     * {@code planned}, or the expiry of the certificate in place when that comes first: a plan made earlier (a long
+     * backoff after failures, another process's meta) never leaves a certificate to expire while it waits. One that
+     * has expired already keeps {@code planned} (a failing CA is not asked again at once, over and over).
+     */
+    private Instant beforeExpiry(ManagedCertificate certificate, CertifiedKey inPlace, Instant planned) {
+        Instant expiry = inPlace.notAfter();
+        if (planned.isAfter(expiry) && expiry.isAfter(clock.instant())) {
+            log.info("tls name={} expires {}, before its planned renewal {}: renewal moved there", certificate.id(),
+                    expiry, planned);
+            return expiry;
+        }
+        return planned;
     }
 
     private void scheduleAcme(ManagedCertificate certificate, Instant at, boolean forced) {
@@ -424,12 +445,13 @@ public final class CertificateManager implements AutoCloseable {
             boolean fits = stored.isPresent() && certificate.isCoveredBy(stored.get());
             Optional<Instant> planned = storage.loadMeta(id).filter(m -> m.lastError().isEmpty())
                     .flatMap(CertificateMeta::nextRenewal);
-            if (!forced && fits && planned.isPresent() && planned.get().isAfter(clock.instant())) {
+            boolean expired = fits && !stored.get().notAfter().isAfter(clock.instant());
+            if (!forced && fits && !expired && planned.isPresent() && planned.get().isAfter(clock.instant())) {
                 serve(certificate, stored.get());
-                scheduleAcme(certificate, planned.get(), false);
+                scheduleAcme(certificate, beforeExpiry(certificate, stored.get(), planned.get()), false);
                 return;
             }
-            if (!forced && fits && deferredByAri(certificate, stored.get())) {
+            if (!forced && fits && !expired && deferredByAri(certificate, stored.get())) {
                 return;
             }
             Optional<Instant> held = pacing.heldUntil();
@@ -498,7 +520,11 @@ public final class CertificateManager implements AutoCloseable {
         }
         int count = failures.merge(id, 1, Integer::sum);
         Instant now = clock.instant();
-        Instant retry = backoff.nextAttempt(count, now, e.retryAfter(), random);
+        Instant backedOff = backoff.nextAttempt(count, now, e.retryAfter(), random);
+        CertifiedKey inPlace = served.get(id);
+        // Never before the CA's Retry-After, even when the certificate expires first.
+        Instant retry = inPlace == null || e.retryAfter().filter(t -> t.isAfter(inPlace.notAfter())).isPresent()
+                ? backedOff : beforeExpiry(certificate, inPlace, backedOff);
         CertificateMeta meta = storage.loadMeta(id).orElse(CertificateMeta.of(CertificateMeta.Source.ACME));
         storage.saveMeta(id, meta.withFailure(e.getMessage(), now).withNextRenewal(retry));
         log.error("tls name={} ACME order failed (attempt {}), {}, retry at {}: {}", id, count,

@@ -32,6 +32,24 @@ class ChallengePlanTest {
     }
 
     @Test
+    void namesInAWildcardsDomainGoOverDnsWithItUnlessATypeIsPinned() throws Exception {
+        List<String> order = List.of("*.example.com", "example.com", "www.example.com", "example.org");
+        ChallengePlan plan = ChallengePlan.of(settings(Optional.empty(), Optional.of(EXEC)), Optional.empty())
+                .forOrder(order);
+
+        assertThat(plan.choose("example.com", false, ALL, BOTH)).isEqualTo(ChallengeType.DNS_01);
+        assertThat(plan.choose("www.example.com", false, ALL, BOTH)).isEqualTo(ChallengeType.DNS_01);
+        assertThat(plan.choose("example.org", false, ALL, BOTH)).as("another domain").isEqualTo(ChallengeType.HTTP_01);
+        assertThat(plan.choose("notexample.com", false, ALL, BOTH)).isEqualTo(ChallengeType.HTTP_01);
+        assertThat(plan.problem(List.of("*.example.com", "example.com"), Set.of())).as("no listener needed").isEmpty();
+
+        ChallengePlan pinned = ChallengePlan.of(settings(Optional.of(ChallengeType.HTTP_01), Optional.of(EXEC)),
+                Optional.empty()).forOrder(order);
+        assertThat(pinned.choose("example.com", false, ALL, BOTH)).isEqualTo(ChallengeType.HTTP_01);
+        assertThat(pinned.choose("example.com", true, ALL, BOTH)).isEqualTo(ChallengeType.DNS_01);
+    }
+
+    @Test
     void pinnedDns01OrASiteBlockSendsEveryNameOverDns() throws Exception {
         ChallengePlan pinned = ChallengePlan.of(settings(Optional.of(ChallengeType.DNS_01), Optional.of(EXEC)),
                 Optional.empty());

@@ -72,7 +72,7 @@ class CertificateAlertsIT {
             store(storage, "alert.test", now.minus(Duration.ofDays(60)), now.plus(Duration.ofDays(2)),
                     now.minusSeconds(60)); // due now, two days left: the last stretch
             store(storage, "gone.test", now.minus(Duration.ofDays(90)), now.minusSeconds(3600),
-                    now.plus(Duration.ofDays(30))); // expired, no renewal planned yet
+                    now.plus(Duration.ofDays(30))); // expired, its renewal planned later: renewed (and failing) at once
             String config = "email: ops@example.com\n"
                     + "acme: { directory: \"" + pebble.directory() + "\", trust: \"" + pebble.trustPem() + "\" }\n"
                     + "storage: ./data\n"
@@ -85,25 +85,26 @@ class CertificateAlertsIT {
                 await("\"event\":\"renewal_failed\",\"name\":\"alert.test\"");
                 await("\"event\":\"expiring\",\"name\":\"alert.test\"");
                 await("\"event\":\"expired\",\"name\":\"gone.test\"");
+                await("\"event\":\"renewal_failed\",\"name\":\"gone.test\"");
                 assertThat(posts.get()).as("the first POST got 503 and was sent again").isGreaterThan(received.size());
                 assertThat(received).allMatch(r -> r.startsWith("application/json {"));
-                assertThat(find("renewal_failed")).contains("\"names\":[\"alert.test\"]", "\"attempts\":1",
+                assertThat(find("renewal_failed", "alert.test")).contains("\"names\":[\"alert.test\"]", "\"attempts\":1",
                         "\"error\":\"acme name=alert.test", "\"next_attempt\":\"");
 
                 // A second failure (renewal asked for while the CA is still down) is not told again.
-                int failuresBefore = count("renewal_failed");
+                int failuresBefore = count("renewal_failed", "alert.test");
                 long lastAttempt = lastAttempt(storage);
                 RenewRequests.request(storage, "alert.test");
                 awaitTrue(() -> lastAttempt(storage) != lastAttempt);
                 Thread.sleep(1500);
-                assertThat(count("renewal_failed")).isEqualTo(failuresBefore).isEqualTo(1);
+                assertThat(count("renewal_failed", "alert.test")).isEqualTo(failuresBefore).isEqualTo(1);
 
                 pebble.startCa();
                 RenewRequests.request(storage, "alert.test");
                 await("\"event\":\"renewal_recovered\",\"name\":\"alert.test\"");
-                assertThat(find("renewal_recovered")).contains("\"not_after\":\"");
-                assertThat(count("expired")).isEqualTo(1);
-                assertThat(count("expiring")).isEqualTo(1);
+                assertThat(find("renewal_recovered", "alert.test")).contains("\"not_after\":\"");
+                assertThat(count("expired", "gone.test")).isEqualTo(1);
+                assertThat(count("expiring", "alert.test")).isEqualTo(1);
             }
         } finally {
             receiver.stop(0);
@@ -122,12 +123,14 @@ class CertificateAlertsIT {
         }
     }
 
-    private String find(String event) {
-        return received.stream().filter(r -> r.contains("\"event\":\"" + event + "\"")).findFirst().orElse("");
+    private String find(String event, String name) {
+        return received.stream().filter(r -> r.contains("\"event\":\"" + event + "\",\"name\":\"" + name + "\""))
+                .findFirst().orElse("");
     }
 
-    private int count(String event) {
-        return (int) received.stream().filter(r -> r.contains("\"event\":\"" + event + "\"")).count();
+    private int count(String event, String name) {
+        return (int) received.stream()
+                .filter(r -> r.contains("\"event\":\"" + event + "\",\"name\":\"" + name + "\"")).count();
     }
 
     private static long lastAttempt(CertificateStore storage) {

@@ -56,17 +56,70 @@ class DnsWildcardIT {
         }
     }
 
+    @Test
+    void wildcardSiteWithItsApexAsAliasGetsOneCertificateForBoth() throws Exception {
+        oneCertificateForWildcardAndApex("""
+                  "*.example.com": { aliases: [example.com], respond: { status: 200, body: "site" } }
+                """);
+    }
+
+    @Test
+    void apexSiteWithTheWildcardAsAliasGetsOneCertificateForBoth() throws Exception {
+        oneCertificateForWildcardAndApex("""
+                  example.com: { aliases: ["*.example.com"], respond: { status: 200, body: "site" } }
+                """);
+    }
+
+    /**
+     * The https listener could answer TLS-ALPN-01 for the apex, but the order needs DNS-01 for the wildcard anyway:
+     * both names go over DNS-01, two TXT values at one name, in one order.
+     */
+    private void oneCertificateForWildcardAndApex(String site) throws Exception {
+        try (Knot knot = Knot.builder().zone("example.com", "_acme-challenge TXT \"someone-else\"").start();
+             Pebble pebble = Pebble.builder().dnsServer(knot.address()).start();
+             LogCapture log = LogCapture.of("dev.gatehouse");
+             TestGatehouse gh = TestGatehouse.startListening(LISTEN, sites(pebble, knot, site), dir)) {
+            TlsProbe.Trust trust = TlsProbe.trusting(pebble.root());
+            X509Certificate served = TlsProbe.poll(Duration.ofSeconds(40), () -> {
+                try (TlsProbe probe = TlsProbe.connect(gh.httpsPort(), "example.com", trust)) {
+                    return probe.get("example.com", "/").body().equals("site") ? probe.leaf() : null;
+                }
+            }, cert -> cert != null);
+            assertThat(served).as("certificate for example.com; pebble log:\n" + pebble.log()).isNotNull();
+
+            assertThat(served.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
+                    List.of(2, "*.example.com"), List.of(2, "example.com"));
+            try (TlsProbe probe = TlsProbe.connect(gh.httpsPort(), "a.example.com", trust)) {
+                assertThat(probe.leaf().getSerialNumber()).isEqualTo(served.getSerialNumber());
+                assertThat(probe.get("a.example.com", "/").body()).isEqualTo("site");
+            }
+            List<String> lines = log.lines();
+            assertThat(lines.stream().filter(l -> l.contains("ordering")).toList()).as("orders placed")
+                    .hasSize(1).allMatch(l -> l.contains("name=*.example.com,example.com")
+                            || l.contains("name=example.com,*.example.com"));
+            assertThat(lines.stream().filter(l -> l.contains("at _acme-challenge.example.com added")).toList())
+                    .as("TXT values published").hasSize(2);
+            assertThat(lines).anyMatch(l -> l.contains("name=*.example.com ") && l.contains("challenge=dns-01 valid"))
+                    .anyMatch(l -> l.contains("name=example.com ") && l.contains("challenge=dns-01 valid"))
+                    .noneMatch(l -> l.contains("challenge=tls-alpn-01"));
+            assertThat(knot.txt("_acme-challenge.example.com")).as("after the order").containsExactly("someone-else");
+        }
+    }
+
     private static String config(Pebble pebble, Knot knot) {
+        return sites(pebble, knot, """
+                  "*.example.com": { respond: { status: 200, body: "wild" } }
+                """);
+    }
+
+    private static String sites(Pebble pebble, Knot knot, String sites) {
         return """
                 email: ops@example.com
                 storage: ./data
                 acme:
                   directory: "%s"
                   trust: "%s"
-                """.formatted(pebble.directory(), pebble.trustPem()) + knot.acmeDnsYaml() + """
-                sites:
-                  "*.example.com": { respond: { status: 200, body: "wild" } }
-                """;
+                """.formatted(pebble.directory(), pebble.trustPem()) + knot.acmeDnsYaml() + "sites:\n" + sites;
     }
 
     /** Polls until a name under the wildcard answers "wild" with a certificate other than {@code old}. */

@@ -42,9 +42,16 @@ public final class TestCertificates {
     public static X509Certificate certificate(String subject, PublicKey subjectKey, String issuer, PrivateKey issuerKey,
             boolean ca, String... names) throws Exception {
         Instant now = Instant.now();
+        return certificate(subject, subjectKey, issuer, issuerKey, ca, now.minus(1, ChronoUnit.HOURS),
+                now.plus(30, ChronoUnit.DAYS), names);
+    }
+
+    /** {@link #certificate(String, PublicKey, String, PrivateKey, boolean, String...)} valid from and until. */
+    public static X509Certificate certificate(String subject, PublicKey subjectKey, String issuer, PrivateKey issuerKey,
+            boolean ca, Instant notBefore, Instant notAfter, String... names) throws Exception {
         var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
-                BigInteger.valueOf(System.nanoTime()), Date.from(now.minus(1, ChronoUnit.HOURS)),
-                Date.from(now.plus(30, ChronoUnit.DAYS)), new X500Name("CN=" + subject), subjectKey)
+                BigInteger.valueOf(System.nanoTime()), Date.from(notBefore),
+                Date.from(notAfter), new X500Name("CN=" + subject), subjectKey)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (names.length > 0) {
             GeneralName[] sans = new GeneralName[names.length];
@@ -63,6 +70,19 @@ public final class TestCertificates {
     public static CertifiedKey selfSigned(KeyPair key, String... names) throws Exception {
         X509Certificate cert = certificate(names[0], key.getPublic(), names[0], key.getPrivate(), false, names);
         return new CertifiedKey(List.of(cert), key.getPrivate());
+    }
+
+    /** A leaf signed by a fresh CA that expired {@code ago}: chain leaf, CA. */
+    public static CertifiedKey expired(java.time.Duration ago, String... names) throws Exception {
+        KeyPair ca = ec();
+        KeyPair leaf = ec();
+        Instant notAfter = Instant.now().minus(ago);
+        Instant notBefore = notAfter.minus(90, ChronoUnit.DAYS);
+        X509Certificate caCert = certificate("Test CA", ca.getPublic(), "Test CA", ca.getPrivate(), true, notBefore,
+                notAfter.plus(365, ChronoUnit.DAYS));
+        X509Certificate leafCert = certificate(names[0], leaf.getPublic(), "Test CA", ca.getPrivate(), false,
+                notBefore, notAfter, names);
+        return new CertifiedKey(List.of(leafCert, caCert), leaf.getPrivate());
     }
 
     /** A leaf signed by a fresh CA: chain leaf, CA. */
