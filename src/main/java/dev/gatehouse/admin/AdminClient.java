@@ -106,7 +106,7 @@ public final class AdminClient {
                     + ", not JSON: is this Gatehouse's admin API?");
         }
         try {
-            return new Response(res.statusCode(), Json.parse(res.body()));
+            return new Response(res.statusCode(), AdminJson.parse(res.body()));
         } catch (IllegalArgumentException e) {
             throw new IOException(method + " " + uri + " answered invalid JSON: " + e.getMessage(), e);
         }

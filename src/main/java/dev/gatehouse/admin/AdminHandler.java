@@ -14,9 +14,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -102,7 +104,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        // An idle connection timing out or a client resetting is routine; anything else deserves a look, in one line.
+        if (cause instanceof ReadTimeoutException || cause instanceof IOException) {
+            log.debug("admin connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
         ctx.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.admin;
 import dev.gatehouse.config.Admin;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -13,6 +14,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
@@ -50,8 +52,28 @@ public final class AdminServer implements AutoCloseable {
         this.channelType = channelType;
     }
 
+    /** The admin listener's address cannot be bound; the socket's own exception is the cause. */
+    public static final class BindException extends IOException {
+        private final String host;
+        private final int port;
+
+        BindException(String host, int port, Throwable cause) {
+            super("cannot bind " + host + ":" + port + ": " + cause.getMessage(), cause);
+            this.host = host;
+            this.port = port;
+        }
+
+        public String host() {
+            return host;
+        }
+
+        public int port() {
+            return port;
+        }
+    }
+
     /** Binds the listener; throws when the address cannot be bound. */
-    public void start() throws InterruptedException {
+    public void start() throws InterruptedException, BindException {
         errors.attach();
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-admin");
@@ -61,7 +83,7 @@ public final class AdminServer implements AutoCloseable {
         AdminHandler handler = new AdminHandler(new AdminRouter(instance, new AdminAccess(config.token(), this::port), errors,
                 this::port, Clock.systemUTC()), worker);
         group = groups.get();
-        listener = new ServerBootstrap()
+        ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -71,7 +93,11 @@ public final class AdminServer implements AutoCloseable {
                                 new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), handler);
                     }
                 })
-                .bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+                .bind(new InetSocketAddress(config.host(), config.port())).await();
+        if (!bound.isSuccess()) {
+            throw new BindException(config.host(), config.port(), bound.cause()); // close() undoes the rest
+        }
+        listener = bound.channel();
         port = ((InetSocketAddress) listener.localAddress()).getPort();
         log.info("admin API and dashboard listening on http://{}:{}/{}", config.host().indexOf(':') >= 0
                 ? "[" + config.host() + "]" : config.host(), port, config.token().isPresent() ? " (token required)" : "");

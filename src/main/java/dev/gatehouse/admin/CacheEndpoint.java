@@ -33,7 +33,7 @@ final class CacheEndpoint {
         AdminRouter.allow(method, path, "POST");
         Map<String, Object> fields;
         try {
-            fields = Json.parseFlatObject(body == null || body.isBlank() ? "{}" : body);
+            fields = AdminJson.parseObject(body == null || body.isBlank() ? "{}" : body, EXPECTED);
         } catch (IllegalArgumentException e) {
             throw Problem.badRequest("the body is not a JSON object: " + e.getMessage() + " (" + EXPECTED + ")")
                     .failure();

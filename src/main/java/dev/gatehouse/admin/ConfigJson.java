@@ -1,6 +1,8 @@
 package dev.gatehouse.admin;
 
 import dev.gatehouse.config.Durations;
+import dev.gatehouse.config.HeaderRules;
+import dev.gatehouse.config.Template;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -24,11 +26,14 @@ import java.util.regex.Pattern;
  * The running config as JSON values for {@code GET /config}, walked from the config records themselves so that every
  * setting shows up, including ones added later: record components become snake_case keys, the cases of sealed types
  * say their {@code type}, durations read like the config ({@code 10s}, {@code 365d}). Secrets (any component whose
- * name says token, secret, password or hmac) are written {@value #REDACTED}.
+ * name says token, secret, password or hmac, and the values of credential headers in header rules) are written
+ * {@value #REDACTED}.
  */
 final class ConfigJson {
     static final String REDACTED = "[redacted]";
     private static final Pattern SECRET = Pattern.compile("(?i).*(token|secret|password|hmac).*");
+    private static final Pattern SECRET_HEADER =
+            Pattern.compile("(?i).*(authorization|cookie|token|secret|password|key|auth|signature).*");
 
     private ConfigJson() {
     }
@@ -72,10 +77,28 @@ final class ConfigJson {
             }
             return out;
         }
+        if (value instanceof Template t) {
+            return t.toString();
+        }
+        if (value instanceof HeaderRules.Rule rule) {
+            return headerRule(rule);
+        }
         if (value instanceof Record r) {
             return record(r);
         }
         return value.toString();
+    }
+
+    /** A header rule; the value of a credential header ({@code Authorization: Bearer ...}) is redacted. */
+    private static Map<String, Object> headerRule(HeaderRules.Rule rule) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("op", enumName(rule.op()));
+        out.put("name", rule.name());
+        if (rule.op() != HeaderRules.Op.REMOVE) {
+            out.put("value", SECRET_HEADER.matcher(rule.name()).matches() ? REDACTED : rule.value().toString());
+        }
+        out.put("upstream_only", rule.upstreamOnly());
+        return out;
     }
 
     private static Map<String, Object> record(Record r) {

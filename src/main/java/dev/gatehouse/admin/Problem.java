@@ -72,7 +72,7 @@ record Problem(int status, String title, String detail, Map<String, String> head
         m.put("status", status);
         m.put("detail", detail);
         m.putAll(extensions);
-        return Json.write(m);
+        return AdminJson.write(m);
     }
 
     /** Thrown by the endpoints to answer with this problem. */

@@ -9,25 +9,36 @@ import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The last WARN and ERROR log events, for the dashboard and {@code GET /errors}: a logback appender on the root
- * logger with a bounded buffer, so an error storm costs a fixed amount of memory. Attached while the admin listener
- * runs. In a JVM with several servers (tests) each sees every server's events.
+ * The latest distinct WARN and ERROR log events, for the dashboard and {@code GET /errors}: a logback appender on the
+ * root logger with a bounded buffer, so an error storm costs a fixed amount of memory. An event that repeats an
+ * earlier one (same level, logger and message) counts on that one and makes it the newest, so a storm of one error
+ * does not push the others out. Attached while the admin listener runs. In a JVM with several servers (tests) each
+ * sees every server's events.
  */
 final class RecentErrors extends AppenderBase<ILoggingEvent> {
-    /** Events kept; older ones are dropped. */
+    /** Distinct events kept; the one seen least recently is dropped. */
     static final int CAPACITY = 100;
 
-    /** One log event. */
-    record Event(Instant time, String level, String logger, String message) {
+    /**
+     * One distinct log event.
+     *
+     * @param time  when it was last seen
+     * @param first when it was first seen
+     * @param count how many times it was seen
+     */
+    record Event(Instant time, Instant first, String level, String logger, String message, long count) {
     }
 
-    private final Deque<Event> events = new ArrayDeque<>();
+    private record Key(String level, String logger, String message) {
+    }
+
+    /** In the order last seen, oldest first. */
+    private final LinkedHashMap<Key, Event> events = new LinkedHashMap<>();
     private final int capacity;
 
     RecentErrors(int capacity) {
@@ -57,13 +68,15 @@ final class RecentErrors extends AppenderBase<ILoggingEvent> {
             return;
         }
         String logger = e.getLoggerName();
-        Event event = new Event(Instant.ofEpochMilli(e.getTimeStamp()), e.getLevel().toString(),
-                logger.substring(logger.lastIndexOf('.') + 1), message(e));
+        Key key = new Key(e.getLevel().toString(), logger.substring(logger.lastIndexOf('.') + 1), message(e));
+        Instant time = Instant.ofEpochMilli(e.getTimeStamp());
         synchronized (events) {
-            if (events.size() == capacity) {
-                events.removeFirst();
+            Event seen = events.remove(key);
+            events.put(key, seen == null ? new Event(time, time, key.level(), key.logger(), key.message(), 1)
+                    : new Event(time, seen.first(), key.level(), key.logger(), key.message(), seen.count() + 1));
+            if (events.size() > capacity) {
+                events.remove(events.keySet().iterator().next());
             }
-            events.addLast(event);
         }
     }
 
@@ -77,9 +90,9 @@ final class RecentErrors extends AppenderBase<ILoggingEvent> {
     List<Event> recent(int limit) {
         List<Event> out = new ArrayList<>();
         synchronized (events) {
-            var it = events.descendingIterator();
-            while (it.hasNext() && out.size() < limit) {
-                out.add(it.next());
+            List<Event> all = new ArrayList<>(events.values());
+            for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
+                out.add(all.get(i));
             }
         }
         return out;

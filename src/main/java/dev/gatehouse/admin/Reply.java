@@ -10,7 +10,7 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
     }
 
     static Reply json(int status, Object value) {
-        return new Reply(status, "application/json", Json.write(value).getBytes(StandardCharsets.UTF_8), Map.of());
+        return new Reply(status, "application/json", AdminJson.write(value).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     static Reply of(Problem p) {

@@ -16,7 +16,8 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>{@code GET /status}: one summary for {@code gatehouse status} and the dashboard: version, uptime, listeners,
  *       sites, pools with target health counts, certificates needing attention, the latest errors</li>
- *   <li>{@code GET /errors}: the last {@value RecentErrors#CAPACITY} WARN and ERROR log events, newest first</li>
+ *   <li>{@code GET /errors}: the last {@value RecentErrors#CAPACITY} distinct WARN and ERROR log events, newest first,
+ *   each with how often and since when it was seen</li>
  * </ul>
  */
 final class StatusEndpoint {
@@ -52,7 +53,7 @@ final class StatusEndpoint {
         m.put("uptime_seconds", Math.max(0, Duration.between(instance.startedAt(), now).toSeconds()));
         m.put("config", instance.config().source().toAbsolutePath().toString());
         Map<String, Object> listeners = new LinkedHashMap<>();
-        listeners.put("address", instance.config().listen().address());
+        listeners.put("addresses", instance.config().listen().addresses());
         listeners.putAll(instance.listeners());
         listeners.put("admin", adminPort.getAsInt());
         m.put("listeners", listeners);
@@ -92,6 +93,8 @@ final class StatusEndpoint {
             m.put("level", e.level());
             m.put("logger", e.logger());
             m.put("message", e.message());
+            m.put("count", e.count());
+            m.put("first", e.first().toString());
             return m;
         }).toList();
     }

@@ -39,6 +39,9 @@ final class UpstreamsEndpoint {
     /** {@code seg} starts with "upstreams". */
     Reply handle(String method, String path, List<String> seg, String body) {
         Upstreams upstreams = instance.upstreams();
+        if (seg.size() == 3 && seg.get(2).equals("canary")) {
+            return CanaryEndpoint.handle(method, path, pool(upstreams, seg.get(1)), body);
+        }
         if (seg.size() > 4 || (seg.size() >= 3 && !seg.get(2).equals("targets"))) {
             throw AdminRouter.noSuchEndpoint(path);
         }
@@ -113,7 +116,7 @@ final class UpstreamsEndpoint {
     private static Map<String, Object> body(String body) {
         Map<String, Object> fields;
         try {
-            fields = Json.parseFlatObject(body);
+            fields = AdminJson.parseObject(body, "{\"address\": \"127.0.0.1:8080\", \"weight\": 100}");
         } catch (IllegalArgumentException e) {
             throw Problem.badRequest("the body is not valid JSON: " + e.getMessage() + " (" + BODY_EXPECTED + ")")
                     .failure();
@@ -137,7 +140,7 @@ final class UpstreamsEndpoint {
             Object w = fields.get("weight");
             if (!(w instanceof BigDecimal n) || n.stripTrailingZeros().scale() > 0
                     || n.compareTo(BigDecimal.ZERO) < 0 || n.compareTo(BigDecimal.valueOf(Target.MAX_WEIGHT)) > 0) {
-                throw Problem.badRequest("\"weight\": " + Json.write(w) + " is not a whole number in 0.."
+                throw Problem.badRequest("\"weight\": " + AdminJson.write(w) + " is not a whole number in 0.."
                         + Target.MAX_WEIGHT + " (0 parks the target: no new requests, in-flight ones finish)")
                         .failure();
             }

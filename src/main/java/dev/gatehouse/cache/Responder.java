@@ -68,6 +68,7 @@ final class Responder {
         FullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), body, head.headers(),
                 EmptyHttpHeaders.INSTANCE);
         exchange.status(head.status().code());
+        exchange.markUpstreamResponse(); // a stored upstream answer: response_headers' only: upstream applies
         exchange.applyKeepAlive(full);
         exchange.addBytesOut(a.length());
         ctx.writeAndFlush(full).addListener(f -> done(exchange, f.isSuccess()));
@@ -83,6 +84,7 @@ final class Responder {
         }
         ChannelHandlerContext ctx = exchange.ctx();
         exchange.status(head.status().code());
+        exchange.markUpstreamResponse();
         exchange.applyKeepAlive(head);
         exchange.addBytesOut(a.length());
         long offset = f.offset() + a.offset();

@@ -138,6 +138,7 @@ final class WaitingFlow implements RequestFlow, InFlight.Waiter {
         }
         CacheStatus.forward(decision.fwd()).collapsed().addTo(response.headers());
         exchange.status(head.status);
+        exchange.markUpstreamResponse(); // the upstream's answer, shared with the request that fetched it
         exchange.applyKeepAlive(response);
         exchange.ctx().write(response, exchange.ctx().voidPromise());
         pump();

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * the first line otherwise) and prints only its hash, on one line, on standard output, for {@code basic_auth.users}
  * or an htpasswd file. Prompts and errors go to standard error.
  */
-@Command(name = "hash-password", description = "Read a password on standard input and print its hash "
+@Command(name = "hash-password", mixinStandardHelpOptions = true, description = "Read a password on standard input and print its hash "
         + "(for basic_auth users or an htpasswd file).")
 final class HashPasswordCommand implements Callable<Integer> {
     enum Algorithm { argon2id, bcrypt }

@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HTTPS edge server: TLS with automatic certificates, routing, load balancing.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ReloadCommand.class,
-                CertsCommand.class, CacheCommand.class, TrustCommand.class, UntrustCommand.class, ImportCommand.class, HashPasswordCommand.class,
+                CertsCommand.class, CacheCommand.class, TrustCommand.class, UntrustCommand.class, ImportCommand.class,
+                HashPasswordCommand.class, ProxyCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

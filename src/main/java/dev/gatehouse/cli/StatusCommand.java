@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code gatehouse status}: what the running instance is doing, from {@code GET /status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show what the running Gatehouse is doing: listeners, pools, certificates, recent errors.",
+        description = "Show what the running Gatehouse is doing: listeners, sites with their certificates, pools, "
+                + "recent errors.",
         footer = {"", "Asks the admin API (admin: { listen: ... } in the config, or --admin URL). The dashboard at the "
                 + "same address shows the same, live."})
 final class StatusCommand extends InstanceCommand {
@@ -31,6 +33,12 @@ final class StatusCommand extends InstanceCommand {
         out.println("listeners:    " + listeners(s.get("listeners")));
         out.println("admin:        " + client.base());
         out.println("sites:        " + s.get("sites"));
+        AdminClient.Response sites = client.get("sites");
+        if (sites.ok()) {
+            for (Map<String, Object> site : AdminClient.objects(sites.object().get("sites"))) {
+                out.println(site(site));
+            }
+        }
         List<Map<String, Object>> pools = AdminClient.objects(s.get("pools"));
         out.println("pools:        " + (pools.isEmpty() ? "none" : pools.size()));
         for (Map<String, Object> p : pools) {
@@ -56,13 +64,33 @@ final class StatusCommand extends InstanceCommand {
 
     private static String listeners(Object value) {
         Map<String, Object> l = value instanceof Map<?, ?> m ? cast(m) : Map.of();
+        List<String> addresses = l.get("addresses") instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList() : List.of("?");
         List<String> parts = new ArrayList<>();
         for (String kind : List.of("http", "https")) {
             if (l.get(kind) != null) {
-                parts.add(kind + " " + l.get("address") + ":" + l.get(kind));
+                parts.add(kind + " " + addresses.stream().map(a -> (a.contains(":") ? "[" + a + "]" : a) + ":"
+                        + l.get(kind)).collect(Collectors.joining(" ")));
             }
         }
         return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    /** {@code   app.example.com  acme  ok: expires in 63 days (2026-...), issuer X}. */
+    private static String site(Map<String, Object> site) {
+        Map<String, Object> c = site.get("certificate") instanceof Map<?, ?> m ? cast(m) : Map.of();
+        String state;
+        if (c.get("not_after") == null) {
+            state = "no certificate yet";
+        } else {
+            String health = Boolean.TRUE.equals(c.get("expired")) ? "EXPIRED"
+                    : Boolean.TRUE.equals(c.get("near_expiry")) ? "renewal due" : "ok";
+            state = health + ": " + expiry(c) + (c.get("issuer") == null ? "" : ", issuer " + c.get("issuer"));
+        }
+        if (c.get("last_error") != null) {
+            state += "; last error: " + String.valueOf(c.get("last_error")).replaceAll("\\s*\\R\\s*", " ");
+        }
+        return String.format("  %-24s %-8s %s", site.get("host"), site.get("tls"), state);
     }
 
     private static String extra(Map<String, Object> p) {

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code gatehouse validate FILE}: every error at once, with positions; exit 1 when there is any. */
-@Command(name = "validate", description = "Check a config file and print every error with its position.")
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a config file and print every error with its position.",
+        footer = {"", "Exit 0 when the file is valid, 1 with every error as file:line:column: message."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the config file", defaultValue = "gatehouse.yaml")

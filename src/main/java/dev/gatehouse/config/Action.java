@@ -11,13 +11,19 @@ public sealed interface Action {
     }
 
     /**
-     * Redirect. {@code target} may hold placeholders: {@code {host}}, {@code {uri}} (path and query),
-     * {@code {path}}, {@code {query}}, {@code {scheme}}.
+     * Redirect. {@code target} may hold placeholders ({@link Template}): {@code {scheme}}, {@code {host}},
+     * {@code {uri}} (path and query), {@code {path}}, {@code {query}}, and the others header rules take.
      *
      * @param status 301, 302, 303, 307 or 308 (default 308)
+     * @param target as written; checked at load, so {@link #template} never fails
      */
     record Redirect(int status, String target) implements Action {
         public static final int DEFAULT_STATUS = 308;
+
+        /** The target with its placeholders parsed. */
+        public Template template() {
+            return Template.parse(target);
+        }
     }
 
     /** A fixed response. */

@@ -89,6 +89,9 @@ final class ActionReader {
     /** An absolute URL or a path; a bare host name would silently become a relative redirect. */
     private Optional<String> redirectTarget(Node node, String path) {
         return values.string(node, path).filter(to -> {
+            if (values.template(node, path).isEmpty()) {
+                return false; // an unknown placeholder, reported at its column
+            }
             if (to.matches("(?i)(https?://|/|\\{).*")) {
                 return true;
             }

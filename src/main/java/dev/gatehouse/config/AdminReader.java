@@ -16,7 +16,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * token; any other address needs one, since anyone who reaches the port could otherwise reconfigure the pools.
  */
 final class AdminReader {
-    private static final List<String> ADMIN_KEYS = List.of("listen", "token", "token_env", "token_file");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token", "token_env", "token_file");
     private static final List<String> TOKEN_KEYS = List.of("token", "token_env", "token_file");
     static final String TOKEN_EXPECTED = "expected: at least " + Admin.MIN_TOKEN_LENGTH
             + " characters without spaces, e.g. from: openssl rand -hex 32";

@@ -102,8 +102,8 @@ public final class ConfigDiff {
     private void compareListeners() {
         Listen b = before.listen();
         Listen a = after.listen();
-        if (!b.address().equals(a.address())) {
-            changes.add("listen.address: " + b.address() + " -> " + a.address());
+        if (!b.addresses().equals(a.addresses())) {
+            changes.add("listen.address: " + b.describeAddresses() + " -> " + a.describeAddresses());
         }
         port("listen.http", b.http(), a.http());
         if (b.proxyProtocol() != a.proxyProtocol() || !b.proxyProtocolFrom().equals(a.proxyProtocolFrom())) {
@@ -132,14 +132,14 @@ public final class ConfigDiff {
     /** The plain-HTTP listener must be bound anew (turned on, moved), closed (turned off), or both. */
     public boolean httpListenerChanged() {
         return !before.listen().http().equals(after.listen().http())
-                || before.listen().http().isPresent() && !before.listen().address().equals(after.listen().address());
+                || before.listen().http().isPresent() && !before.listen().addresses().equals(after.listen().addresses());
     }
 
     /** The HTTPS listener must be bound anew on another port or address. */
     public boolean httpsListenerChanged() {
         return before.listen().https().isPresent() && after.listen().https().isPresent()
                 && (!before.listen().https().equals(after.listen().https())
-                || !before.listen().address().equals(after.listen().address()));
+                || !before.listen().addresses().equals(after.listen().addresses()));
     }
 
     // ---- sites

@@ -1,7 +1,6 @@
 package dev.gatehouse.config;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,19 +38,17 @@ public final class ConfigLoader {
 
     private static String read(Path file) throws ConfigException {
         Objects.requireNonNull(file, "file");
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw unreadable(file, "no such file");
         } catch (AccessDeniedException e) {
             throw unreadable(file, "permission denied");
-        } catch (MalformedInputException e) {
-            throw unreadable(file, "not UTF-8 text");
         } catch (IOException e) {
             throw unreadable(file, e.getMessage());
         }
-        return text;
+        return Utf8Text.decode(bytes, file);
     }
 
     /**
@@ -68,9 +65,10 @@ public final class ConfigLoader {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(source, "source");
         Problems problems = new Problems(source);
-        Optional<Node> root = compose(yaml, source, problems);
+        Optional<Node> root = compose(EnvExpansion.shield(yaml), source, problems)
+                .map(n -> EnvExpansion.expand(n, yaml, env, problems));
         if (!problems.isEmpty()) {
-            // A syntax error leaves no tree to check further.
+            // A syntax error leaves no tree to check further; an unset variable leaves values that mean nothing.
             throw new ConfigException(problems.sorted());
         }
         if (root.isEmpty() || YamlNodes.isNull(root.get())) {
@@ -98,15 +96,18 @@ public final class ConfigLoader {
      */
     public static Optional<Admin> loadAdmin(Path file) throws ConfigException {
         Problems problems = new Problems(file);
-        Optional<Node> root = compose(read(file), file, problems);
+        String yaml = read(file);
+        Optional<Node> root = compose(EnvExpansion.shield(yaml), file, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
+        // Errors elsewhere in the file are not this reader's business: they go to a throwaway list. A variable that
+        // cannot be expanded in the admin section stays as written and the admin reader reports the value.
+        Problems elsewhere = new Problems(file);
+        root = root.map(n -> EnvExpansion.expand(n, yaml, AdminReader.systemEnv(), elsewhere));
         if (root.isEmpty() || !(root.get() instanceof MappingNode mapping)) {
             return Optional.empty();
         }
-        // Errors elsewhere in the file are not this reader's business: they go to a throwaway list.
-        Problems elsewhere = new Problems(file);
         YamlMap map = YamlMap.fields(mapping, "", ConfigReader.ROOT_KEYS, elsewhere).orElseThrow();
         Optional<Admin> admin = new ConfigReader(file, problems, new ConfigValidator(elsewhere),
                 AdminReader.systemEnv()).adminReader().read(map);

@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Turns the root node into a {@link GatehouseConfig}: the top-level settings here, sites and upstreams in
@@ -19,8 +21,6 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("email", "listen", "default_site", "trusted_proxies", "timeouts",
             "limits", "http2", "access_log", "acme", "storage", "admin", "sites", "upstreams", "notify", "cache");
-    private static final List<String> LISTEN_KEYS = List.of("http", "https", "address", "h2c", "proxy_protocol",
-            "proxy_protocol_from");
     private static final List<String> HTTP2_KEYS = List.of("max_concurrent_streams", "initial_window",
             "connection_window", "max_frame_size", "max_header_list_size", "header_table_size", "max_resets",
             "reset_window");
@@ -56,7 +56,9 @@ final class ConfigReader {
         List<Cidr> trusted = map.get("trusted_proxies").map(n -> values.cidrs(n, "trusted_proxies")).orElse(List.of());
         Optional<Admin> admin = adminReader().read(map);
         AcmeSettings acme = new AcmeReader(values, baseDir).read(map);
-        return new GatehouseConfig(source, listen(section(map, "listen", LISTEN_KEYS)), email,
+        Listen listen = new ListenReader(values).read(section(map, "listen", ListenReader.KEYS));
+        admin.ifPresent(a -> checkAdminPort(map, listen, a));
+        return new GatehouseConfig(source, listen, email,
                 new SiteReader(values, validator, baseDir, acme.dns()).read(map, root),
                 defaultSite,
                 new UpstreamReader(values, baseDir).read(map),
@@ -91,6 +93,26 @@ final class ConfigReader {
         }));
     }
 
+    /** The admin listener may not take a port a client listener binds on an overlapping address. */
+    private void checkAdminPort(YamlMap root, Listen listen, Admin admin) {
+        Optional<String> shared = listen.addresses().stream().filter(a -> BindAddresses.overlap(admin.host(), a))
+                .findFirst();
+        if (admin.port() == 0 || shared.isEmpty()) {
+            return;
+        }
+        String clash = listen.https().isPresent() && listen.https().getAsInt() == admin.port() ? "https"
+                : listen.http().isPresent() && listen.http().getAsInt() == admin.port() ? "http" : null;
+        if (clash == null) {
+            return;
+        }
+        // The admin section was read (and its problems reported) already: a second look must not report them again.
+        Node node = root.get("admin").flatMap(n -> YamlMap.fields(n, "admin", AdminReader.ADMIN_KEYS,
+                new Problems(source))).flatMap(a -> a.get("listen")).orElseThrow();
+        problems.at(node, "admin.listen", "port " + admin.port() + " is also listen." + clash + "'s port on "
+                + shared.get() + (shared.get().equals(admin.host()) ? "" : ", which includes " + admin.host())
+                + " (expected: a port of its own, like 2019)");
+    }
+
     AdminReader adminReader() {
         return new AdminReader(values, baseDir, env);
     }
@@ -107,55 +129,6 @@ final class ConfigReader {
         problems.at(map.get("email").orElseThrow(), "email", "\"" + email + "\" is not an email address "
                 + "(expected: like ops@example.com)");
         return false;
-    }
-
-    private Listen listen(YamlMap m) {
-        String address = values.string(m, "address").filter(a -> {
-            if (a.matches("[A-Za-z0-9._:-]+")) {
-                return true;
-            }
-            problems.at(m.get("address").orElseThrow(), m.path("address"),
-                    "\"" + a + "\" is not an address to bind (expected: like 0.0.0.0, :: or 127.0.0.1)");
-            return false;
-        }).orElse(Listen.DEFAULT_ADDRESS);
-        OptionalInt http = port(m, "http", Listen.DEFAULT_HTTP);
-        OptionalInt https = port(m, "https", Listen.DEFAULT_HTTPS);
-        if (http.isPresent() && http.getAsInt() != 0 && http.equals(https)) {
-            String key = m.has("https") ? "https" : "http";
-            problems.at(m.get(key).orElseThrow(), m.path(key), "port " + http.getAsInt()
-                    + " is used for both http and https (expected: two different ports)");
-        }
-        boolean h2c = m.get("h2c").flatMap(n -> values.bool(n, m.path("h2c"))).orElse(false);
-        if (h2c && http.isEmpty()) {
-            problems.at(m.get("h2c").orElseThrow(), m.path("h2c"),
-                    "h2c needs the plain http listener (expected: an http port, or no h2c)");
-        }
-        boolean proxyProtocol = m.get("proxy_protocol").flatMap(n -> values.bool(n, m.path("proxy_protocol")))
-                .orElse(false);
-        List<Cidr> proxyFrom = m.get("proxy_protocol_from").map(n -> values.cidrs(n, m.path("proxy_protocol_from")))
-                .orElse(List.of());
-        if (!proxyFrom.isEmpty() && !proxyProtocol) {
-            problems.at(m.get("proxy_protocol_from").orElseThrow(), m.path("proxy_protocol_from"),
-                    "proxy_protocol_from without proxy_protocol: true (expected: both, or neither)");
-        }
-        return new Listen(address, http, https, h2c, proxyProtocol, proxyFrom);
-    }
-
-    /**
-     * A port, or {@code off}; YAML 1.2 reads {@code off} as a string, {@code false} is accepted too.
-     * 0 asks the system for any free port (the bound port is logged): useful for tests and throwaway instances.
-     */
-    private OptionalInt port(YamlMap m, String key, int defaultPort) {
-        Optional<Node> node = m.get(key);
-        if (node.isEmpty()) {
-            return OptionalInt.of(defaultPort);
-        }
-        Optional<String> text = values.string(node.get(), m.path(key));
-        if (text.isEmpty() || text.get().equals("off") || text.get().equals("false")) {
-            return OptionalInt.empty();
-        }
-        return values.integer(node.get(), m.path(key), 0, 65535, "or off to turn the listener off").map(OptionalInt::of)
-                .orElse(OptionalInt.of(defaultPort));
     }
 
     private Timeouts timeouts(YamlMap m) {

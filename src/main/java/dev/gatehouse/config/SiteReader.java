@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +179,23 @@ final class SiteReader {
         if (cert.isEmpty() || key.isEmpty()) {
             return new SiteTls.Auto();
         }
-        return new SiteTls.Files(baseDir.resolve(cert.get()).normalize(), baseDir.resolve(key.get()).normalize());
+        Path certFile = baseDir.resolve(cert.get()).normalize();
+        Path keyFile = baseDir.resolve(key.get()).normalize();
+        existing(f, "cert", certFile, "the site's certificate chain, a PEM file");
+        existing(f, "key", keyFile, "the site's private key, a PEM file");
+        return new SiteTls.Files(certFile, keyFile);
+    }
+
+    /**
+     * Reports a file that is not there (or is a directory) at its key. Readability is left to the start: the server
+     * may run as a user who can read what the user running {@code validate} cannot, and the other way round.
+     */
+    private void existing(YamlMap m, String key, Path file, String expected) {
+        String problem = Files.notExists(file) ? "no such file " + file
+                : Files.isDirectory(file) ? file + " is a directory" : null;
+        if (problem != null) {
+            problems.at(m.get(key).orElseThrow(), m.path(key), problem + " (expected: " + expected + ")");
+        }
     }
 
     /** {@code key_type: rsa2048} or a list of at most one ECDSA and one RSA type (served by what the client supports). */

@@ -10,7 +10,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * The config keys that configure request stages, each with its reader and the places it may be written: the one
  * table a new stage's key is added to. A key written at a site applies to all of its routes; the same key written at
- * a route replaces the site's for that route (see {@code stages.StageCompiler}).
+ * a route replaces the site's for that route, or merges with it where the key says so (header rules; see
+ * {@code stages.StageCompiler}).
  */
 final class StageKeys {
 
@@ -44,7 +45,9 @@ final class StageKeys {
             new Key("basic_auth", Level.SITE_AND_ROUTE, BasicAuth::read),
             new Key("forward_auth", Level.SITE_AND_ROUTE, ForwardAuth::read),
             new Key("cache", Level.SITE_AND_ROUTE, CacheRule::read),
-            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read));
+            new Key("buffer_requests", Level.SITE_AND_ROUTE, BufferRequests::read),
+            new Key("request_headers", Level.SITE_AND_ROUTE, HeaderRules::readRequest),
+            new Key("response_headers", Level.SITE_AND_ROUTE, HeaderRules::readResponse));
 
     private StageKeys() {
     }

@@ -52,6 +52,18 @@ final class Values {
         return map.get(key).flatMap(n -> string(n, map.path(key)));
     }
 
+    /** A string with placeholders ({@link Template}); an unknown placeholder is reported at its own column. */
+    Optional<Template> template(Node node, String path) {
+        return string(node, path).flatMap(text -> {
+            try {
+                return Optional.of(Template.parse(text));
+            } catch (Template.Invalid e) {
+                problems.atOffset(node, e.offset, path, e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
     /** An absolute http or https URL with a host; {@code example} is shown in the message when it is not one. */
     Optional<URI> httpUrl(Node node, String path, String example) {
         return string(node, path).flatMap(url -> {

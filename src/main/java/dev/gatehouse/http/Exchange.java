@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -60,6 +61,9 @@ public final class Exchange {
     private Runnable bodySource;
     private Runnable onFinish;
     private ResponseFilterHandler.Chain filters;
+    private UpstreamHeadEditor upstreamHead;
+    private String rewrittenUri;
+    private boolean upstreamResponse;
 
     /**
      * @param remote the peer ({@link PeerAddress}): the socket's, or the one a PROXY protocol header announced
@@ -174,6 +178,61 @@ public final class Exchange {
      */
     public void serveBodyReads(Runnable source) {
         bodySource = source;
+    }
+
+    /**
+     * The request-target the action works on: the client's, unless a stage rewrote it ({@link #rewriteUri}). What the
+     * client asked for stays in {@code request().uri()}, for the access log and placeholders.
+     */
+    public String targetUri() {
+        return rewrittenUri != null ? rewrittenUri : request.uri();
+    }
+
+    /** Makes the action (the proxy, the files) work on {@code uri} (origin form) instead of the client's target. */
+    public void rewriteUri(String uri) {
+        rewrittenUri = uri;
+    }
+
+    /** Has {@code editor} change the request head the proxy sends upstream (see {@link UpstreamHeadEditor}). */
+    public void editUpstreamHead(UpstreamHeadEditor editor) {
+        UpstreamHeadEditor before = upstreamHead;
+        upstreamHead = before == null ? editor : new UpstreamHeadEditor() {
+            @Override
+            public void prepared(HttpHeaders headers, Exchange exchange) {
+                before.prepared(headers, exchange);
+                editor.prepared(headers, exchange);
+            }
+
+            @Override
+            public void targetPicked(HttpHeaders headers, Exchange exchange) {
+                before.targetPicked(headers, exchange);
+                editor.targetPicked(headers, exchange);
+            }
+        };
+    }
+
+    /** The proxy has prepared the upstream head: registered editors get their say. */
+    public void upstreamHeadPrepared(HttpHeaders headers) {
+        if (upstreamHead != null) {
+            upstreamHead.prepared(headers, this);
+        }
+    }
+
+    /** The proxy picked a target (again): registered editors get their say. */
+    public void upstreamTargetPicked(HttpHeaders headers) {
+        if (upstreamHead != null) {
+            upstreamHead.targetPicked(headers, this);
+        }
+    }
+
+    /** The response being written is an upstream's (relayed), not one of Gatehouse's own answers. */
+    public void markUpstreamResponse() {
+        upstreamResponse = true;
+    }
+
+    /** Whether the response is an upstream's ({@link #markUpstreamResponse}); false for Gatehouse's own answers. */
+    public boolean isUpstreamResponse() {
+        return upstreamResponse;
     }
 
     /** Hands the client connection over to a raw byte relay after a 101 has been written. */

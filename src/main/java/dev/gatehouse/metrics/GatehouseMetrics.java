@@ -34,7 +34,9 @@ public final class GatehouseMetrics {
 
     private final PrometheusMeterRegistry registry;
     private final TlsHandshakes tls;
+    private final Http2Errors http2Errors;
     private final UpstreamMeters upstreams;
+    private final CanaryMeters canaries;
     private final CertificateMeters certificates;
     private final Map<String, ConnectionCount> connections = new ConcurrentHashMap<>();
     private final Map<String, ClientTimeoutMeters> clientTimeouts = new ConcurrentHashMap<>();
@@ -54,7 +56,9 @@ public final class GatehouseMetrics {
     public GatehouseMetrics(Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.tls = new TlsHandshakes(registry);
+        this.http2Errors = new Http2Errors(registry);
         this.upstreams = new UpstreamMeters(registry);
+        this.canaries = new CanaryMeters(registry);
         this.certificates = new CertificateMeters(registry, Objects.requireNonNull(clock, "clock"));
         counter("gatehouse.acme.orders", "ACME orders started", m -> m.acmeOrders.getAsLong());
         counter("gatehouse.acme.order.failures", "ACME orders that failed", m -> m.acmeFailures.getAsLong());
@@ -104,6 +108,11 @@ public final class GatehouseMetrics {
         return tls;
     }
 
+    /** The HTTP/2 errors answered to clients, by code: its frame meter goes into every client HTTP/2 codec. */
+    public Http2Errors http2Errors() {
+        return http2Errors;
+    }
+
     /** The upstream pools whose targets are reported, read at every scrape (so targets may come and go). */
     public void bindUpstreams(Supplier<? extends Collection<UpstreamPool>> pools) {
         this.pools = Objects.requireNonNull(pools, "pools");
@@ -132,6 +141,7 @@ public final class GatehouseMetrics {
      */
     public synchronized String scrape() {
         upstreams.sync(pools.get());
+        canaries.sync(pools.get());
         certificates.sync(expiries.get());
         return registry.scrape();
     }

@@ -122,6 +122,7 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         lease = picked;
         target = picked.target();
         exchange.upstream(route.pool.name(), target.address());
+        exchange.upstreamTargetPicked(upstreamRequest.headers());
         Channel pooled = route.connector.pooled(target.target());
         if (pooled != null) {
             reusedConnection = true;

@@ -23,7 +23,8 @@ final class UpstreamRequest {
 
     /**
      * The head for the upstream hop: HTTP/1.1, origin-form target, hop-by-hop headers removed, forwarding headers
-     * set, the request id set, {@code Expect} answered here rather than forwarded.
+     * set, the request id set, {@code Expect} answered here rather than forwarded; the target is the one a rewrite
+     * chose ({@link Exchange#targetUri}).
      *
      * @param upgrade whether this is a protocol upgrade to relay after a 101 ({@link #isUpgrade})
      */
@@ -39,7 +40,7 @@ final class UpstreamRequest {
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        String uri = request.uri();
+        String uri = exchange.targetUri();
         if (!uri.startsWith("/")) {
             String path = RequestPaths.rawPath(uri);
             int q = uri.indexOf('?');
@@ -50,6 +51,7 @@ final class UpstreamRequest {
         }
         forwarded.apply(headers, exchange);
         headers.set(RequestIds.HEADER, exchange.requestId());
+        exchange.upstreamHeadPrepared(headers); // request_headers rules about the headers set just above
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
     }
 

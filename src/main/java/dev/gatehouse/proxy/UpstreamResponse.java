@@ -15,6 +15,7 @@ final class UpstreamResponse {
 
     /** Hop-by-hop headers removed; framing fixed for the client's HTTP version; keep-alive decided by Gatehouse. */
     static void prepare(HttpResponse response, Exchange exchange) {
+        exchange.markUpstreamResponse();
         HttpHeaders headers = response.headers();
         HopByHop.strip(headers, false);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);

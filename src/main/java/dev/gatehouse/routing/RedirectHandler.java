@@ -10,39 +10,24 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * The {@code redirect:} action. The target may use {@code {scheme}}, {@code {host}}, {@code {uri}} (path and query
- * as received), {@code {path}} and {@code {query}}.
+ * as received), {@code {path}}, {@code {query}} and the other placeholders of {@link dev.gatehouse.config.Template},
+ * filled in per request from the target compiled at config load.
  */
 public final class RedirectHandler implements Handler {
     private final HttpResponseStatus status;
-    private final String target;
+    private final Expansion target;
 
     public RedirectHandler(Action.Redirect redirect) {
         this.status = HttpResponseStatus.valueOf(redirect.status());
-        this.target = redirect.target();
+        this.target = Expansion.of(redirect.template());
     }
 
     @Override
     public RequestFlow begin(Exchange exchange) {
-        String location = expand(target, exchange);
+        String location = target.expandToString(exchange);
         FullHttpResponse response = Exchange.textResponse(status, status.code() + " " + status.reasonPhrase() + ": " + location);
         response.headers().set(HttpHeaderNames.LOCATION, location);
         exchange.respond(response);
         return RequestFlow.DISCARD_BODY;
-    }
-
-    static String expand(String template, Exchange exchange) {
-        if (template.indexOf('{') < 0) {
-            return template;
-        }
-        String uri = exchange.request().uri();
-        String path = RequestPaths.rawPath(uri);
-        int q = uri.indexOf('?');
-        String query = q >= 0 ? uri.substring(q + 1) : "";
-        return template
-                .replace("{scheme}", exchange.secure() ? "https" : "http")
-                .replace("{host}", exchange.host())
-                .replace("{uri}", uri.startsWith("/") ? uri : path + (q >= 0 ? "?" + query : ""))
-                .replace("{path}", path)
-                .replace("{query}", query);
     }
 }

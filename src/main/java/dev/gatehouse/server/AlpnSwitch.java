@@ -51,8 +51,6 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client={} connection error before the protocol was chosen: {}", ctx.channel().remoteAddress(),
-                cause.toString());
-        ctx.close();
+        state.clientErrors().exceptionCaught(ctx, cause); // before the protocol is chosen, nothing comes after
     }
 }

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,42 +119,63 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     /**
-     * Puts certificates in place, binds the listeners, then starts ACME issuance (whose challenges need the
-     * listeners). Throws when a port cannot be bound or storage cannot be opened; nothing is left running then.
+     * Binds every listener first, so that a port in use fails the start at once, before anything slow or lasting is
+     * done (the local CA, certificates); then puts certificates in place, lets the listeners accept, and starts ACME
+     * issuance (whose challenges need the listeners). Throws {@link ListenerBindException} naming the listener
+     * whose port cannot be bound, or when storage cannot be opened; nothing is left running then.
      */
     public void start() throws InterruptedException, IOException {
         config.accessLog().file().ifPresent(AccessLogFile::install);
         listeners.start();
+        Optional<List<Channel>> https = Optional.empty();
+        Optional<List<Channel>> http = Optional.empty();
         try {
+            // Bound, but accepting nothing before put(): clients wait in the backlog while certificates load.
+            if (tls.isPresent()) {
+                https = Optional.of(bind(Listeners.Kind.HTTPS, config.listen().https().getAsInt()));
+            }
+            if (config.listen().http().isPresent()) {
+                http = Optional.of(bind(Listeners.Kind.HTTP, config.listen().http().getAsInt()));
+            }
+            // Before the certificates, so that errors while loading them already show on the dashboard.
+            if (admin.isPresent()) {
+                startAdmin(admin.get());
+            }
             cache.start();
             upstreams.start();
             state.bodies().start();
-            // First, so that errors while loading certificates already show on the dashboard.
-            if (admin.isPresent()) {
-                admin.get().start();
-            }
-            if (tls.isPresent()) {
-                tls.get().load();
-                bind(Listeners.Kind.HTTPS, config.listen().https().getAsInt());
+            if (https.isPresent()) {
+                tls.orElseThrow().load();
+                listeners.put(Listeners.Kind.HTTPS, https.get());
                 state.httpsPort(listeners.port(Listeners.Kind.HTTPS));
-                log.info("listening for https on {}:{}", config.listen().address(), state.httpsPort());
+                log.info("listening for https on {}", listeners.describe(Listeners.Kind.HTTPS));
             }
-            OptionalInt http = config.listen().http();
             if (http.isPresent()) {
-                bind(Listeners.Kind.HTTP, http.getAsInt());
-                log.info("listening for http on {}:{} (transport {})", config.listen().address(), httpPort(),
+                listeners.put(Listeners.Kind.HTTP, http.get());
+                log.info("listening for http on {} (transport {})", listeners.describe(Listeners.Kind.HTTP),
                         transport.name());
             }
             tls.ifPresent(TlsRuntime::start);
             watcher.start();
         } catch (RuntimeException | InterruptedException | IOException e) {
+            // Bound but not yet put in place: close() would not see them.
+            https.ifPresent(l -> l.forEach(Channel::close));
+            http.ifPresent(l -> l.forEach(Channel::close));
             close();
             throw e;
         }
     }
 
-    private void bind(Listeners.Kind kind, int port) throws InterruptedException {
-        listeners.put(kind, listeners.bind(config.listen().address(), port, initializer(kind)));
+    private List<Channel> bind(Listeners.Kind kind, int port) throws InterruptedException, ListenerBindException {
+        return listeners.bind(kind, config.listen().addresses(), port, initializer(kind));
+    }
+
+    private static void startAdmin(AdminServer server) throws InterruptedException, ListenerBindException {
+        try {
+            server.start();
+        } catch (AdminServer.BindException e) {
+            throw new ListenerBindException("admin.listen", e.host(), e.port(), e.getCause());
+        }
     }
 
     /**

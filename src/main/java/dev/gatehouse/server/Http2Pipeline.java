@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -25,6 +26,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *
  * <pre>
  * connection: [tls] → h2-watch (idle, drain) → h2-codec (frames, flow control, limits) → h2-streams (multiplexer)
+ *             → h2-errors ({@link ClientErrors})
  * stream:     h2-connect (RFC 8441 WebSocket, {@link ExtendedConnect}) → h2-http (frames ⇄ HttpObjects)
  *             → h2-connect-http → h2-headers (Date, request id) → router ({@link StreamHandler})
  * </pre>
@@ -50,14 +52,16 @@ final class Http2Pipeline {
         state.metrics().openConnections(secure ? "https" : "http", "h2").track(ch);
         Http2ConnectionWatch watch = new Http2ConnectionWatch(config.timeouts().idle());
         RequestDispatch dispatch = new RequestDispatch(secure);
-        Http2FrameCodec codec = codec(config);
+        Http2FrameCodec codec = codec(config, state.metrics().http2Errors().frameMeter());
         // Many streams answer within one event-loop turn, each flushing; one write to the socket (and one TLS
         // record run) carries them all.
         p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
                         true))
                 .addLast("h2-watch", watch)
                 .addLast("h2-codec", codec)
-                .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(state, dispatch, watch)));
+                .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(state, dispatch, watch)))
+                // The codec passes connection errors on (and the multiplexer what no stream took): they end here.
+                .addLast("h2-errors", state.clientErrors());
         // The connection window starts at 64 KiB whatever SETTINGS say (RFC 9113 §6.9.2), and Netty raises it to
         // the stream window; WINDOW_UPDATE takes it to the configured size.
         Http2Stream connection = codec.connection().connectionStream();
@@ -75,7 +79,8 @@ final class Http2Pipeline {
         ch.config().setAutoRead(true);
     }
 
-    static Http2FrameCodec codec(GatehouseConfig config) {
+    /** @param frameMeter sees the frames read and written (counts the errors answered) */
+    static Http2FrameCodec codec(GatehouseConfig config, Http2FrameLogger frameMeter) {
         Http2 h2 = config.http2();
         Http2Settings settings = new Http2Settings()
                 .maxConcurrentStreams(h2.maxConcurrentStreams())
@@ -97,6 +102,7 @@ final class Http2Pipeline {
                 .encoderEnforceMaxRstFramesPerWindow(h2.maxResets(), windowSeconds)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATIONS)
                 .gracefulShutdownTimeoutMillis(config.timeouts().shutdown().toMillis())
+                .frameLogger(frameMeter)
                 .build();
     }
 

@@ -48,6 +48,12 @@ final class PrefaceSwitch extends ByteToMessageDecoder {
         }
     }
 
+    /** Until the protocol is chosen this is the pipeline's last handler: a client that resets ends here. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        state.clientErrors().exceptionCaught(ctx, cause);
+    }
+
     /** Leaves the pipeline; the decoder hands its buffered bytes to the codec now after it. */
     private void done(ChannelHandlerContext ctx) {
         ctx.pipeline().remove(this);

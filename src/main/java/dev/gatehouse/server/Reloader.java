@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Reloads the config file into the running server, one reload at a time on a thread of its own (never an event
@@ -132,11 +133,11 @@ final class Reloader implements AutoCloseable {
             return ReloadResult.applied(List.of());
         }
 
-        Map<Listeners.Kind, Channel> moved = new EnumMap<>(Listeners.Kind.class);
+        Map<Listeners.Kind, List<Channel>> moved = new EnumMap<>(Listeners.Kind.class);
         try {
             bindMoved(diff, moved);
         } catch (BindFailure e) {
-            moved.values().forEach(Channel::close);
+            moved.forEach(listeners::discard);
             return refuse(trigger, List.of(e.getMessage()));
         }
         List<String> addedPools = new ArrayList<>();
@@ -148,7 +149,7 @@ final class Reloader implements AutoCloseable {
             }
             routing = compiler.apply(after);
         } catch (RuntimeException e) {
-            moved.values().forEach(Channel::close);
+            moved.forEach(listeners::discard);
             addedPools.forEach(upstreams::retire);
             log.error("config reload ({}): cannot build the new routing", trigger, e);
             return refuse(trigger, List.of("cannot build the new routing: " + e.getMessage()));
@@ -163,7 +164,7 @@ final class Reloader implements AutoCloseable {
      * Applies a diff whose routing is built and whose listeners are bound. Nothing here fails the reload any more:
      * a step in trouble logs it and the others go on, so the server never serves half of one config.
      */
-    private void commit(ConfigDiff diff, Routing routing, Map<Listeners.Kind, Channel> moved) {
+    private void commit(ConfigDiff diff, Routing routing, Map<Listeners.Kind, List<Channel>> moved) {
         GatehouseConfig after = diff.after();
         step("certificates", () -> tls.ifPresent(t -> t.update(after)));
         for (ConfigDiff.PoolChange change : diff.changedPools()) {
@@ -197,49 +198,48 @@ final class Reloader implements AutoCloseable {
     }
 
     /** Binds the listeners whose port or address changed, beside the old ones, which keep accepting for now. */
-    private void bindMoved(ConfigDiff diff, Map<Listeners.Kind, Channel> moved) throws BindFailure {
+    private void bindMoved(ConfigDiff diff, Map<Listeners.Kind, List<Channel>> moved) throws BindFailure {
         GatehouseConfig after = diff.after();
         if (diff.httpListenerChanged() && after.listen().http().isPresent()
                 && !boundAlready(Listeners.Kind.HTTP, diff, after.listen().http())) {
-            moved.put(Listeners.Kind.HTTP, bind(Listeners.Kind.HTTP, after.listen().address(), after.listen().http()));
+            moved.put(Listeners.Kind.HTTP, bind(Listeners.Kind.HTTP, after.listen().addresses(), after.listen().http()));
         }
         if (diff.httpsListenerChanged() && !boundAlready(Listeners.Kind.HTTPS, diff, after.listen().https())) {
             moved.put(Listeners.Kind.HTTPS,
-                    bind(Listeners.Kind.HTTPS, after.listen().address(), after.listen().https()));
+                    bind(Listeners.Kind.HTTPS, after.listen().addresses(), after.listen().https()));
         }
     }
 
     /** The file now names the port the listener got for port 0: nothing to move. */
     private boolean boundAlready(Listeners.Kind kind, ConfigDiff diff, OptionalInt port) {
-        return diff.before().listen().address().equals(diff.after().listen().address())
+        return diff.before().listen().addresses().equals(diff.after().listen().addresses())
                 && port.getAsInt() != 0 && listeners.port(kind) == port.getAsInt();
     }
 
-    private Channel bind(Listeners.Kind kind, String address, OptionalInt port) throws BindFailure {
+    private List<Channel> bind(Listeners.Kind kind, List<String> addresses, OptionalInt port) throws BindFailure {
+        String where = addresses.stream().map(a -> (a.contains(":") ? "[" + a + "]" : a) + ":" + port.getAsInt())
+                .collect(Collectors.joining(", "));
         try {
-            return listeners.bind(address, port.getAsInt(), initializers.apply(kind));
+            return listeners.bind(kind, addresses, port.getAsInt(), initializers.apply(kind));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BindFailure("listen." + kind.label + ": interrupted while binding " + address + ":"
-                    + port.getAsInt());
-        } catch (Exception e) { // Netty rethrows the socket's checked exception from sync()
-            throw new BindFailure("listen." + kind.label + ": cannot bind " + address + ":" + port.getAsInt() + ": "
-                    + e.getMessage() + " (the running listener keeps serving)");
+            throw new BindFailure("listen." + kind.label + ": interrupted while binding " + where);
+        } catch (ListenerBindException e) {
+            throw new BindFailure(e.getMessage() + " (the running listener keeps serving)");
         }
     }
 
     /** The new listeners take over; the old ones close only now, so there was no moment without one. */
-    private void putMoved(ConfigDiff diff, Map<Listeners.Kind, Channel> moved) {
+    private void putMoved(ConfigDiff diff, Map<Listeners.Kind, List<Channel>> moved) {
         moved.forEach(listeners::put);
-        Channel https = moved.get(Listeners.Kind.HTTPS);
-        if (https != null) {
+        if (moved.containsKey(Listeners.Kind.HTTPS)) {
             state.httpsPort(listeners.port(Listeners.Kind.HTTPS));
         }
         if (diff.httpListenerChanged() && diff.after().listen().http().isEmpty()) {
             listeners.close(Listeners.Kind.HTTP);
         }
         moved.forEach((kind, ch) -> log.info("listening for {} on {} (moved by reload)", kind.label,
-                ch.localAddress()));
+                Listeners.describe(ch)));
     }
 
     private static ReloadResult refuse(String trigger, List<String> errors) {

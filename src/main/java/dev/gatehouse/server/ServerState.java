@@ -21,6 +21,7 @@ final class ServerState {
     private final Http01Tokens http01 = new Http01Tokens();
 
     private final GatehouseMetrics metrics;
+    private final ClientErrors clientErrors;
 
     private final ConnectionLimit connectionLimit;
 
@@ -30,6 +31,7 @@ final class ServerState {
     ServerState(GatehouseMetrics metrics, BodyBuffers bodies, AccessServices access) {
         this.routing = new AtomicReference<>();
         this.metrics = metrics;
+        this.clientErrors = new ClientErrors();
         this.bodies = bodies;
         this.connectionLimit = new ConnectionLimit(metrics);
         this.access = access;
@@ -38,6 +40,11 @@ final class ServerState {
     /** Rate-limit buckets, in-flight counters and the password thread: they outlive reloads. */
     AccessServices access() {
         return access;
+    }
+
+    /** The last handler of client connections: what no other handler took (one for every connection). */
+    ClientErrors clientErrors() {
+        return clientErrors;
     }
 
     /** Temp files and disk I/O of {@code buffer_requests}. */

@@ -21,8 +21,6 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +32,6 @@ import java.util.Optional;
  * stream's flow-control window.
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchange.Owner {
-    private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
-
     private final ServerState state;
     private final RequestDispatch dispatch;
     private final Http2ConnectionWatch watch;
@@ -297,10 +293,14 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements Exchan
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client={} stream error: {}", ctx.channel().parent().remoteAddress(), cause.toString());
         Http2Exception h2 = cause instanceof Http2Exception e ? e
                 : cause.getCause() instanceof Http2Exception e ? e : null;
-        if (h2 != null && ctx.channel().isActive()) {
+        if (h2 == null) {
+            state.clientErrors().exceptionCaught(ctx, cause); // logs what it is and closes (resets) the stream
+            return;
+        }
+        state.clientErrors().streamError(ctx.channel().parent(), h2);
+        if (ctx.channel().isActive()) {
             ctx.channel().writeAndFlush(new DefaultHttp2ResetFrame(h2.error()))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {

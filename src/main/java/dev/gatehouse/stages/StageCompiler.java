@@ -7,6 +7,7 @@ import dev.gatehouse.config.BasicAuth;
 import dev.gatehouse.config.BufferRequests;
 import dev.gatehouse.config.ConnLimit;
 import dev.gatehouse.config.ForwardAuth;
+import dev.gatehouse.config.HeaderRules;
 import dev.gatehouse.config.Hsts;
 import dev.gatehouse.config.RateLimits;
 import dev.gatehouse.config.HttpPolicy;
@@ -22,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Compiles the chain of each route when a config loads: the listener's own stages, then one stage per stage key that
@@ -39,10 +41,31 @@ public final class StageCompiler {
         Optional<Stage> create(C config, boolean secure, StageServices services);
     }
 
-    /** A stage key: its config name and settings type, its default (null for none), and its factory. */
-    private record Kind<C extends StageConfig>(String key, Class<C> type, C defaultConfig, Factory<C> factory) {
+    /**
+     * A stage key: its config name and settings type, its default (null for none), how a route's setting combines
+     * with its site's (null: it replaces it), and its factory.
+     */
+    private record Kind<C extends StageConfig>(String key, Class<C> type, C defaultConfig, BinaryOperator<C> merge,
+                                               Factory<C> factory) {
+        Kind(String key, Class<C> type, C defaultConfig, Factory<C> factory) {
+            this(key, type, defaultConfig, null, factory);
+        }
+
         Optional<Stage> create(StageConfig config, boolean secure, StageServices services) {
             return factory.create(type.cast(config), secure, services);
+        }
+
+        /** The setting a route runs with: its own, its site's, both merged, or the default; null for none. */
+        StageConfig effective(Map<String, StageConfig> site, Map<String, StageConfig> route) {
+            StageConfig fromSite = site.getOrDefault(key, defaultConfig);
+            StageConfig fromRoute = route.get(key);
+            if (fromRoute == null) {
+                return fromSite;
+            }
+            if (fromSite == null || merge == null) {
+                return fromRoute;
+            }
+            return merge.apply(type.cast(fromSite), type.cast(fromRoute));
         }
     }
 
@@ -51,6 +74,10 @@ public final class StageCompiler {
      * stage adds its line here and its key in {@code config.StageKeys}.
      */
     private static final List<Kind<?>> KINDS = List.of(
+            // First: their response filters see every answer, those of the stages after them included (403s,
+            // redirects, 404s), and as the last filters they see the final response.
+            new Kind<>("response_headers", HeaderRules.class, null, (site, route) -> route.under(site),
+                    ResponseHeadersStage::create),
             new Kind<>("http", HttpPolicy.class, HttpPolicy.REDIRECT, HttpPolicyStage::create),
             new Kind<>("hsts", Hsts.class, null, HstsStage::create),
             // Access control, cheapest and most final first: an address refused costs nothing, a limit is counted
@@ -61,6 +88,8 @@ public final class StageCompiler {
             new Kind<>("rate_limit", RateLimits.class, null, RateLimitStage::create),
             new Kind<>("basic_auth", BasicAuth.class, null, BasicAuthStage::create),
             new Kind<>("forward_auth", ForwardAuth.class, null, ForwardAuthStage::create),
+            new Kind<>("request_headers", HeaderRules.class, null, (site, route) -> route.under(site),
+                    RequestHeadersStage::create),
             // Before buffer_requests: a hit needs no request body, and what other stages refuse never reaches it.
             new Kind<>("cache", CacheRule.class, null,
                     (rule, secure, services) -> CacheStage.of(rule, services.cache()).map(c -> c::begin)),
@@ -97,7 +126,7 @@ public final class StageCompiler {
                             boolean secure) {
         List<Stage> stages = listenerStages(secure);
         for (Kind<?> kind : KINDS) {
-            StageConfig config = route.getOrDefault(kind.key(), site.getOrDefault(kind.key(), kind.defaultConfig()));
+            StageConfig config = kind.effective(site, route);
             if (config != null) {
                 (secure ? secureStages : plainStages).computeIfAbsent(config, c -> kind.create(c, secure, services))
                         .ifPresent(stages::add);

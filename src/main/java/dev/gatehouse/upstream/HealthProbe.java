@@ -27,6 +27,8 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -104,7 +106,7 @@ final class HealthProbe {
                         if (protocol == Upstream.Protocol.HTTP1) {
                             ch.pipeline().addLast(new HttpClientCodec(), new ResponseCheck(result));
                         } else {
-                            http2(ch, target, port);
+                            http2(ch, target, port, result);
                         }
                     }
                 });
@@ -142,7 +144,7 @@ final class HealthProbe {
 
     // ---- HTTP/2: one short-lived connection, one stream
 
-    private void http2(Channel ch, TargetState target, int port) {
+    private void http2(Channel ch, TargetState target, int port, Promise<String> result) {
         if (protocol == Upstream.Protocol.H2) {
             String serverName = tls.serverName().orElse(target.target().host());
             ch.pipeline().addLast("tls", UpstreamTlsContexts.newHandler(ssl(), ch.alloc(), serverName, port));
@@ -156,7 +158,16 @@ final class HealthProbe {
                     public void channelActive(ChannelHandlerContext ctx) {
                         ctx.close(); // a pushed stream: push is off in our SETTINGS
                     }
-                }));
+                }))
+                // A connection error (the target broke HTTP/2, TLS failed) fails the check; it must not reach
+                // the end of the pipeline, where Netty would log it with a stack trace at every check.
+                .addLast("h2-errors", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        result.trySuccess(describe(cause));
+                        ctx.close();
+                    }
+                });
     }
 
     /** After the connect (and for h2 the handshake, with ALPN having chosen h2): the request on a stream. */
@@ -217,6 +228,10 @@ final class HealthProbe {
         }
         if (t instanceof ConnectException) {
             return "connect refused";
+        }
+        Http2Exception h2 = Http2CodecUtil.getEmbeddedHttp2Exception(t);
+        if (h2 != null) {
+            return "HTTP/2 " + h2.error() + ": " + h2.getMessage();
         }
         if (t instanceof IOException && t.getMessage() != null) {
             return t.getMessage();

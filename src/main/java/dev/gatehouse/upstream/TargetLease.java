@@ -8,6 +8,7 @@ package dev.gatehouse.upstream;
 public final class TargetLease {
     private final UpstreamPool pool;
     private final TargetState target;
+    private final long pickedNanos = System.nanoTime();
     private boolean released;
     private volatile Runnable cut;
 
@@ -22,7 +23,7 @@ public final class TargetLease {
 
     /** The target answered with {@code status}. */
     public void responded(int status) {
-        pool.responded(target, status);
+        pool.responded(target, status, System.nanoTime() - pickedNanos);
     }
 
     /** The target refused, reset, or timed out ({@code why} is a short word for logs, e.g. connect-refused). */

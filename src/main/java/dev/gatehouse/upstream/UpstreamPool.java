@@ -1,10 +1,12 @@
 package dev.gatehouse.upstream;
 
 import dev.gatehouse.config.Balancing;
+import dev.gatehouse.config.CanarySpec;
 import dev.gatehouse.config.Target;
 import dev.gatehouse.config.Upstream;
 
 import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class UpstreamPool {
     /** Removed targets with requests still in flight. */
     private final List<TargetState> draining = new CopyOnWriteArrayList<>();
     private volatile TargetState[] targets;
+    /** The pool's canary deploy, running or the last finished one. */
+    private volatile Canary canary;
 
     public UpstreamPool(Upstream config) {
         this(config, System::nanoTime);
@@ -123,6 +127,16 @@ public final class UpstreamPool {
         long now = nanos.getAsLong();
         Settings s = settings;
         TargetState[] snapshot = targets;
+        Canary c = canary;
+        if (c != null && c.running()) {
+            Optional<Selection> toCanary = canaryPick(c, tried, now, s);
+            if (toCanary.isPresent()) {
+                return toCanary.get();
+            }
+            // Not the canary's turn (or it cannot take this one): the rest of the pool, as if it were not there.
+            tried = new ArrayList<>(tried);
+            tried.add(c.target());
+        }
         Candidates healthy = new Candidates(snapshot, now, s.slowStartNanos, tried, s.unknownIsHealthy, false, key);
         TargetState t = s.balancer.pick(healthy);
         if (t == null && s.failOpen && !anyHealthy(snapshot, now, s.unknownIsHealthy)) {
@@ -136,6 +150,15 @@ public final class UpstreamPool {
             return Selection.BUSY;
         }
         return new Selection.Picked(new TargetLease(this, t));
+    }
+
+    private Optional<Selection> canaryPick(Canary c, Collection<TargetState> tried, long now, Settings s) {
+        TargetState t = c.target();
+        if (!c.takesNext() || tried.contains(t) || t.draining() || t.ejected(now) || !t.healthy(s.unknownIsHealthy)
+                || !t.tryAcquire()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Selection.Picked(new TargetLease(this, t)));
     }
 
     private static boolean anyHealthy(TargetState[] snapshot, long now, boolean unknownIsHealthy) {
@@ -211,7 +234,11 @@ public final class UpstreamPool {
 
     // ---- outcomes
 
-    void responded(TargetState t, int status) {
+    void responded(TargetState t, int status, long latencyNanos) {
+        Canary c = canary;
+        if (c != null) {
+            c.answered(t, status, latencyNanos);
+        }
         Settings s = settings;
         if (s.config.passive().map(p -> p.statuses().contains(status)).orElse(false)) {
             t.countFailure();
@@ -220,12 +247,20 @@ public final class UpstreamPool {
     }
 
     void failed(TargetState t, String why) {
+        Canary c = canary;
+        if (c != null) {
+            c.failed(t);
+        }
         t.countFailure();
         settings.outliers.ifPresent(o -> o.failed(t, why, nanos.getAsLong()));
     }
 
     /** Periodic housekeeping (about once a second): ejections that ended, drained targets that are done. */
     void tick() {
+        Canary c = canary;
+        if (c != null) {
+            c.check();
+        }
         Settings s = settings;
         s.outliers.ifPresent(o -> o.sweep(nanos.getAsLong()));
         draining.removeIf(t -> t.inFlight() == 0);
@@ -342,6 +377,66 @@ public final class UpstreamPool {
             }
         }
         return Optional.empty();
+    }
+
+    // ---- canary deploys
+
+    /**
+     * Starts a canary deploy: its target joins the pool (registered as through the admin API) and takes the first
+     * step's share of requests. A finished canary is replaced.
+     *
+     * @throws IllegalStateException when one is running, or the address is a target of the pool already
+     */
+    public synchronized Canary startCanary(CanarySpec spec) {
+        Canary c = canary;
+        if (c != null && c.running()) {
+            throw new IllegalStateException("a canary of " + c.target().address() + " is running in pool \"" + name
+                    + "\" (step " + c.percent() + "%); DELETE it first");
+        }
+        if (find(spec.target().address()).isPresent()) {
+            throw new IllegalStateException(spec.target().address() + " is a target of pool \"" + name
+                    + "\" already (expected: the address of a new target)");
+        }
+        TargetState t = add(spec.target(), TargetState.Origin.API);
+        t.rampFrom(nanos.getAsLong() - settings.slowStartNanos - 1); // the steps are its ramp
+        canary = new Canary(this, spec, t, nanos, Clock.systemUTC());
+        return canary;
+    }
+
+    /** The running canary, or the last finished one. */
+    public Optional<Canary> canary() {
+        return Optional.ofNullable(canary);
+    }
+
+    /**
+     * A running canary is rolled back ("cancelled"); a finished one is forgotten. Empty when there was none.
+     */
+    public synchronized Optional<Canary> cancelCanary() {
+        Canary c = canary;
+        if (c == null) {
+            return Optional.empty();
+        }
+        if (c.running()) {
+            c.rollBack("cancelled");
+        } else {
+            canary = null;
+        }
+        return Optional.of(c);
+    }
+
+    /** The canary passed its last step: the other targets are parked, it keeps its weight. */
+    synchronized void promote(Canary c) {
+        for (TargetState t : targets) {
+            if (t != c.target()) {
+                t.weight(0);
+            }
+        }
+    }
+
+    /** The canary failed: weight 0 and drained like a removed target. */
+    synchronized void rolledBack(Canary c) {
+        c.target().weight(0);
+        remove(c.target().address());
     }
 
     /** Targets removed but still finishing requests. */

@@ -74,7 +74,7 @@ class AdminEndpointsIT {
         HttpResponse<String> r = admin(method, path);
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(expectedStatus);
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).contains("json"));
-        return (Map<String, Object>) Json.parse(r.body());
+        return (Map<String, Object>) AdminJson.parse(r.body());
     }
 
     private List<Map<String, Object>> certificates() throws Exception {
@@ -95,7 +95,7 @@ class AdminEndpointsIT {
 
         assertThat(s).containsKeys("version", "started", "uptime_seconds").containsEntry("sites", new BigDecimal(2))
                 .containsEntry("config", dir.resolve("gatehouse.yaml").toAbsolutePath().toString());
-        assertThat(s.get("listeners")).isEqualTo(Map.of("address", "127.0.0.1",
+        assertThat(s.get("listeners")).isEqualTo(Map.of("addresses", List.of("127.0.0.1"),
                 "http", new BigDecimal(gh.port()), "https", new BigDecimal(gh.httpsPort()),
                 "admin", new BigDecimal(gh.server().adminPort())));
         Map<String, Object> pool = AdminClient.objects(s.get("pools")).get(0);

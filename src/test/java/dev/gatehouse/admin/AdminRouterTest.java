@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -103,6 +104,9 @@ class AdminRouterTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // The certificate files exist when the config is read, and are gone by the time anyone asks (deleted live).
+        Files.writeString(dir.resolve("own.pem"), "");
+        Files.writeString(dir.resolve("own.key"), "");
         GatehouseConfig config = ConfigLoader.parse("""
                 sites:
                   Example.com: { upstream: app }
@@ -110,6 +114,8 @@ class AdminRouterTest {
                 upstreams:
                   app: { targets: [127.0.0.1:8000, 127.0.0.1:8001] }
                 """, dir.resolve("gatehouse.yaml"));
+        Files.delete(dir.resolve("own.pem"));
+        Files.delete(dir.resolve("own.key"));
         instance = new Instance(config);
         router = new AdminRouter(instance, new AdminAccess(Optional.empty(), () -> 2019), new RecentErrors(10), () -> 2019,
                 Clock.fixed(NOW, ZoneOffset.UTC));

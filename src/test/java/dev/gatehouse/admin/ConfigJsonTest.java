@@ -12,6 +12,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigJsonTest {
 
     @Test
+    void headerRulesReadAsWrittenWithCredentialsRedacted() throws Exception {
+        GatehouseConfig config = ConfigLoader.parse("""
+                sites:
+                  api.example.com:
+                    request_headers: { set: { Authorization: "Bearer s3cr3t-value", X-Client: "{client_ip}" } }
+                    response_headers: { only: upstream, remove: [Server] }
+                    upstream: api
+                upstreams:
+                  api: { targets: [127.0.0.1:8080] }
+                """, Path.of("/etc/gatehouse/gatehouse.yaml"));
+
+        String json = Json.write(ConfigJson.of(config));
+
+        assertThat(json).doesNotContain("s3cr3t-value")
+                .contains("{\"op\":\"set\",\"name\":\"authorization\",\"value\":\"[redacted]\"",
+                        "{\"op\":\"set\",\"name\":\"x-client\",\"value\":\"{client_ip}\",\"upstream_only\":false}",
+                        "{\"op\":\"remove\",\"name\":\"server\",\"upstream_only\":true}");
+    }
+
+    @Test
     void writesTheConfigWithSecretsRedacted() throws Exception {
         GatehouseConfig config = ConfigLoader.parse("""
                 acme: { eab: { key_id: kid-1, hmac_key: c2VjcmV0LW1hYy1rZXk } }
@@ -27,11 +47,11 @@ class ConfigJsonTest {
                   api: { targets: [127.0.0.1:8080], policy: least_requests, slow_start: 1500ms }
                 """, Path.of("/etc/gatehouse/gatehouse.yaml"));
 
-        String json = Json.write(ConfigJson.of(config));
+        String json = AdminJson.write(ConfigJson.of(config));
 
         assertThat(json).doesNotContain("c2VjcmV0LW1hYy1rZXk", "the-admin-token-0123456789")
                 .contains("\"hmac_key\":\"[redacted]\"", "\"token\":\"[redacted]\"", "\"key_id\":\"kid-1\"")
-                .contains("\"listen\":{\"address\":\"0.0.0.0\",\"http\":80,\"https\":443,\"h2c\":false,"
+                .contains("\"listen\":{\"addresses\":[\"0.0.0.0\"],\"http\":80,\"https\":443,\"h2c\":false,"
                         + "\"proxy_protocol\":false,\"proxy_protocol_from\":[]}")
                 .contains("\"hsts\":{\"max_age\":\"365d\"", "\"http\":\"https-only\"")
                 .contains("\"match\":{\"path\":\"/ws/*\",\"methods\":[\"GET\",\"POST\"]")
@@ -59,7 +79,7 @@ class ConfigJsonTest {
                     respond: 204
                 """, Path.of("/etc/gatehouse/gatehouse.yaml"));
 
-        String json = Json.write(ConfigJson.of(config));
+        String json = AdminJson.write(ConfigJson.of(config));
 
         assertThat(json).doesNotContain("dHNpZy1zZWNyZXQtYnl0ZXM=", "acme-dns-password")
                 .contains("\"secret\":\"[redacted]\"", "\"password\":\"[redacted]\"", "\"name\":\"gatehouse-key\"")

@@ -152,7 +152,7 @@ class DashboardIT {
                         + gh.server().adminPort() + path)).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        return (Map<String, Object>) Json.parse(r.body());
+        return (Map<String, Object>) AdminJson.parse(r.body());
     }
 
     /** The {@code <tr>} whose attribute {@code name} is {@code value}. */

@@ -82,6 +82,31 @@ class AdminCliIT {
     }
 
     @Test
+    void statusListsTheSitesWithTheirCertificateState() throws Exception {
+        int port = JarProcess.freePort();
+        // The ACME directory refuses connections: that site's order fails and the error shows.
+        gh = TestGatehouse.startListening("{ http: 0, https: 0, address: 127.0.0.1 }", """
+                admin: { listen: "127.0.0.1:%d" }
+                acme: { directory: "https://127.0.0.1:1/directory" }
+                sites:
+                  localhost: { respond: { body: hi } }
+                  app.example.com: { respond: { body: hi } }
+                """.formatted(port), dir);
+
+        Result r = run("status", "--config", config().toString());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!r.out.contains("last error") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = run("status", "--config", config().toString());
+        }
+
+        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.out).contains("sites:        2")
+                .containsPattern("(?m)^  localhost\\s+auto\\s+ok: expires in \\d+ days \\(\\S+\\), issuer Gatehouse")
+                .containsPattern("(?m)^  app\\.example\\.com\\s+auto\\s+no certificate yet; last error: .+");
+    }
+
+    @Test
     void statusSaysWhatIsMissingWhenItCannotAsk() throws Exception {
         Files.writeString(config(), "sites:\n  example.test: { respond: 204 }\n");
         Result noAdmin = run("status", "--config", config().toString());

@@ -107,15 +107,81 @@ class CliIT {
     }
 
     @Test
-    void runOnAPortInUseExitsNonZero() throws Exception {
+    void runOnAPortInUseNamesTheListenerAndTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             Path file = write("busy.yaml", GOOD.formatted(taken.getLocalPort()));
 
             try (JarProcess p = JarProcess.start(dir, "run", "--config", file.toString())) {
                 assertThat(p.waitFor(LIMIT)).as("stderr: %s", p.stderr()).isNotZero();
-                assertThat(p.stderr()).contains("not started");
+                assertThat(p.stderr()).contains("not started: listen.http 127.0.0.1:" + taken.getLocalPort()
+                        + ": address already in use").doesNotContain("Exception", "bind(..)", "error(-98)");
             }
+        }
+    }
+
+    @Test
+    void aBusyHttpsPortFailsTheStartBeforeTheLocalCaIsMade() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            Path file = write("busy-https.yaml", """
+                    listen: { http: %d, https: %d, address: 127.0.0.1 }
+                    storage: ./data
+                    sites:
+                      localhost: { respond: 204 }
+                    """.formatted(JarProcess.freePort(), taken.getLocalPort()));
+
+            try (JarProcess p = JarProcess.start(dir, "run", "--config", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as("stderr: %s", p.stderr()).isNotZero();
+                assertThat(p.stderr()).contains("not started: listen.https 127.0.0.1:" + taken.getLocalPort()
+                        + ": address already in use").doesNotContain("Exception");
+            }
+            assertThat(dir.resolve("data/local-ca")).as("no CA made for a server that cannot start").doesNotExist();
+        }
+    }
+
+    @Test
+    void aBusyAdminPortIsNamedToo() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int http = JarProcess.freePort();
+            Path file = write("busy-admin.yaml", GOOD.formatted(http)
+                    + "admin: { listen: \"127.0.0.1:" + taken.getLocalPort() + "\" }\n");
+
+            try (JarProcess p = JarProcess.start(dir, "run", "--config", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as("stderr: %s", p.stderr()).isNotZero();
+                assertThat(p.stderr()).contains("not started: admin.listen 127.0.0.1:" + taken.getLocalPort()
+                        + ": address already in use").doesNotContain("Exception");
+            }
+            assertThat(JarProcess.isFree(http)).as("the http listener bound first is closed again").isTrue();
+        }
+    }
+
+    @Test
+    void validateRejectsWhatCouldNotStart() throws Exception {
+        Path file = write("unstartable.yaml", """
+                listen: { http: 8080, https: 8443, address: 999.1.1.1 }
+                sites:
+                  a.test:
+                    tls: { cert: a.pem, key: a.key }
+                    respond: 204
+                """);
+
+        try (JarProcess p = JarProcess.start(dir, "validate", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isNotZero();
+            assertThat(p.stderr().lines()).containsExactly(
+                    file + ":1:45: listen.address: \"999.1.1.1\" is not an IPv4 address: 999 is over 255 (expected: like "
+                            + "0.0.0.0, :: or 127.0.0.1)",
+                    file + ":4:18: sites.\"a.test\".tls.cert: no such file " + dir.resolve("a.pem") + " (expected: the "
+                            + "site's certificate chain, a PEM file)",
+                    file + ":4:30: sites.\"a.test\".tls.key: no such file " + dir.resolve("a.key") + " (expected: the "
+                            + "site's private key, a PEM file)",
+                    "3 errors");
+        }
+        Path clash = write("clash.yaml", GOOD.formatted(8080) + "admin: { listen: \"127.0.0.1:8080\" }\n");
+        try (JarProcess p = JarProcess.start(dir, "validate", clash.toString())) {
+            assertThat(p.waitFor(LIMIT)).isNotZero();
+            assertThat(p.stderr()).startsWith(clash + ":7:18: admin.listen: port 8080 is also listen.http's port");
         }
     }
 

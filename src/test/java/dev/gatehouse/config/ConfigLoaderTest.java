@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                     respond: 204
                   api.example.com:
                     http: allow
-                    tls: { cert: api.crt, key: api.key }
+                    tls: internal
                     routes:
                       - path: /ws/*
                         methods: [get, POST]

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The automatic-HTTPS parts of the config: acme, storage, per-site tls and hsts. */
 class HttpsConfigTest {
@@ -54,18 +56,21 @@ class HttpsConfigTest {
     }
 
     @Test
-    void siteTlsModesAndFiles() throws ConfigException {
+    void siteTlsModesAndFiles(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/c.pem"), "");
+        Files.writeString(dir.resolve("certs/c.key"), "");
         GatehouseConfig config = ConfigLoader.parse("""
                 sites:
                   a.example.com: { tls: internal, respond: 204 }
                   b.example.com: { tls: acme, respond: 204 }
                   c.example.com: { tls: { cert: certs/c.pem, key: certs/c.key }, respond: 204 }
-                """, SOURCE);
+                """, dir.resolve("gatehouse.yaml"));
 
         assertThat(config.sites().get("a.example.com").tls()).isEqualTo(new SiteTls.Internal());
         assertThat(config.sites().get("b.example.com").tls()).isEqualTo(new SiteTls.Acme());
         assertThat(config.sites().get("c.example.com").tls()).isEqualTo(new SiteTls.Files(
-                Path.of("/etc/gatehouse/certs/c.pem"), Path.of("/etc/gatehouse/certs/c.key")));
+                dir.resolve("certs/c.pem"), dir.resolve("certs/c.key")));
     }
 
     @Test

@@ -10,14 +10,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** Collects the messages of one logger (and its children), e.g. {@code "gatehouse.access"} or {@code "dev.gatehouse"}. */
+/**
+ * Collects the messages of one logger (and its children), e.g. {@code "gatehouse.access"} or {@code "dev.gatehouse"};
+ * {@code "ROOT"} for every logger.
+ */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> traced = new CopyOnWriteArrayList<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {
             lines.add(event.getLevel() + " " + event.getFormattedMessage());
+            if (event.getThrowableProxy() != null) {
+                traced.add(event.getLevel() + " " + event.getLoggerName() + " - " + event.getFormattedMessage() + " ["
+                        + event.getThrowableProxy().getClassName() + "]");
+            }
         }
     };
 
@@ -33,6 +41,11 @@ public final class LogCapture implements AutoCloseable {
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The events logged with a stack trace: level, logger, message and the exception's class. */
+    public List<String> withStackTraces() {
+        return List.copyOf(traced);
     }
 
     /** Waits up to {@code timeout} for a line matching {@code test} (logging can be asynchronous); null when none came. */

@@ -92,7 +92,9 @@ class Http2HealthChecksIT {
                      targets: [%s]
                      health: { path: /health, interval: 500ms, timeout: 500ms, unhealthy: 2, healthy: 1 }
                      """.formatted(caFile, aAddress)))) {
-            assertThat(log.await(l -> l.contains("target=" + aAddress + " unknown -> healthy"),
+            // "unknown -> healthy", or "-> unhealthy" first when the first handshakes outlast the 500 ms timeout on
+            // a busy machine: what counts is that verified TLS checks pass.
+            assertThat(log.await(l -> l.contains("target=" + aAddress + " ") && l.contains("-> healthy"),
                     Duration.ofSeconds(10))).as("TLS-only target passes its check").isNotNull();
             assertThat(get(gh, "/x").body()).isEqualTo("h2 /x");
 

@@ -159,7 +159,7 @@ class UpstreamPoolTest {
         }
         assertThat(t.get(0).ejected(clock.get())).isTrue();
         for (int i = 0; i < p.failures(); i++) {
-            pool.responded(t.get(1), 503);
+            pool.responded(t.get(1), 503, 0);
         }
         assertThat(t.get(1).ejected(clock.get())).isTrue();
         for (int i = 0; i < p.failures() * 2; i++) {
