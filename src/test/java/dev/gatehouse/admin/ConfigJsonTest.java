@@ -23,7 +23,7 @@ class ConfigJsonTest {
                   api: { targets: [127.0.0.1:8080] }
                 """, Path.of("/etc/gatehouse/gatehouse.yaml"));
 
-        String json = Json.write(ConfigJson.of(config));
+        String json = AdminJson.write(ConfigJson.of(config));
 
         assertThat(json).doesNotContain("s3cr3t-value")
                 .contains("{\"op\":\"set\",\"name\":\"authorization\",\"value\":\"[redacted]\"",
