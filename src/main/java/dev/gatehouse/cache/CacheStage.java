@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Optional;
  * Cache-Status). Built once per route and shared by every event loop.
  */
 public final class CacheStage {
+    private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
+
     private final CacheRule rule;
     private final ResponseCache cache;
     private final Refresher refresher;
@@ -99,10 +102,11 @@ public final class CacheStage {
         HttpRequest request = exchange.request();
         HttpRequest client = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 request.headers().copy());
+        announceSurrogate(request.headers());
         if (d instanceof Decision.Revalidate r) {
             Validation.makeConditional(request.headers(), r.response());
-            exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(cache, rule, exchange.site(), key, client,
-                    req, now, r.reason(), r.response(), true, null, false, false)));
+            exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(exchange, cache, rule, exchange.site(),
+                    key, client, req, now, r.reason(), r.response(), true, null, false, false)));
             return next.begin(exchange);
         }
         Decision.Forward f = (Decision.Forward) d;
@@ -115,8 +119,9 @@ public final class CacheStage {
                     return waiting;
                 }
             } else {
-                exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(cache, rule, exchange.site(), key,
-                        client, req, now, f.fwd(), f.stale(), false, joined.fetch(), false, false)));
+                exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(exchange, cache, rule,
+                        exchange.site(), key, client, req, now, f.fwd(), f.stale(), false, joined.fetch(), false,
+                        false)));
                 return next.begin(exchange);
             }
         }
@@ -126,9 +131,23 @@ public final class CacheStage {
     /** Forwarded without coalescing (not coalescible, no room to wait, or released by the fetch it waited for). */
     RequestFlow alone(Exchange exchange, Handler next, String key, RequestRules req, Decision.Forward f,
                       HttpRequest client, boolean collapsed) {
-        exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(cache, rule, exchange.site(), key, client,
-                req, System.currentTimeMillis(), f.fwd(), f.stale(), false, null, collapsed, false)));
+        announceSurrogate(exchange.request().headers());
+        exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(exchange, cache, rule, exchange.site(), key,
+                client, req, System.currentTimeMillis(), f.fwd(), f.stale(), false, null, collapsed, false)));
         return next.begin(exchange);
+    }
+
+    /**
+     * Edge Architecture 1.0 §2: a surrogate appends its capabilities to the requests it forwards, so that the origin
+     * may aim Surrogate-Control directives at it ({@code max-age=600;gatehouse}).
+     */
+    static void announceSurrogate(HttpHeaders headers) {
+        for (String v : headers.getAll(SURROGATE_CAPABILITY)) {
+            if (v.contains(TargetedField.CAPABILITY)) {
+                return;
+            }
+        }
+        headers.add(SURROGATE_CAPABILITY, TargetedField.CAPABILITY);
     }
 
     /**

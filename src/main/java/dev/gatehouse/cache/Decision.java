@@ -94,15 +94,28 @@ sealed interface Decision {
 
     /**
      * Whether {@code stale} may answer instead of an error (RFC 5861 §4, RFC 9111 §4.2.4): never when it says
-     * must-revalidate, proxy-revalidate or s-maxage; else within the request's stale-if-error when it gives one,
-     * else within the response's (or the configured default).
+     * must-revalidate, proxy-revalidate, s-maxage or no-cache; else within the request's stale-if-error when it
+     * gives one, else within the response's (or the configured default).
      */
     static boolean staleIfError(StoredResponse stale, RequestRules request, long now) {
-        if (stale == null || stale.noStale) {
-            return false;
+        return staleOnError(stale, request, now, 0) != null;
+    }
+
+    /**
+     * Why {@code stale} may answer instead of an error, as Cache-Status says it: {@code stale-if-error} within that
+     * window (see {@link #staleIfError}); {@code origin-unreachable} when the origin could not be reached at all and
+     * the response is within {@code unreachableMillis} past its freshness (RFC 9111 §4.2.4 lets a disconnected cache
+     * serve stale); null when it may not.
+     */
+    static String staleOnError(StoredResponse stale, RequestRules request, long now, long unreachableMillis) {
+        if (stale == null || stale.noStale || stale.noCache) {
+            return null;
         }
         long staleness = Math.max(0, -stale.ttl(now));
         long window = request.staleIfError >= 0 ? request.staleIfError : stale.staleIfError;
-        return staleness <= window && window > 0;
+        if (window > 0 && staleness <= window) {
+            return "stale-if-error";
+        }
+        return unreachableMillis > 0 && staleness <= unreachableMillis ? "origin-unreachable" : null;
     }
 }

@@ -54,6 +54,16 @@ public final class Directives {
         return new Directives(Map.copyOf(directives), true);
     }
 
+    /** {@code base} with the directives of {@code over} in place of its own of the same names. */
+    static Directives overriding(Directives base, Directives over) {
+        if (over.isEmpty()) {
+            return base;
+        }
+        Map<String, Directive> merged = new HashMap<>(base.directives);
+        merged.putAll(over.directives);
+        return new Directives(Map.copyOf(merged), true);
+    }
+
     public static Directives parse(String line) {
         return line == null ? NONE : parse(List.of(line));
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.cache;
 
 import dev.gatehouse.config.CacheRule;
+import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.ResponseFilter;
 import dev.gatehouse.http.ResponseOutput;
 import io.netty.buffer.Unpooled;
@@ -23,7 +24,8 @@ import java.util.Optional;
  */
 final class ForwardFilter implements ResponseFilter {
     /** What the stage decided before forwarding. */
-    record Plan(ResponseCache cache, CacheRule rule, String site, String key, HttpRequest clientRequest,
+    record Plan(Exchange exchange, ResponseCache cache, CacheRule rule, String site, String key,
+                HttpRequest clientRequest,
                 RequestRules request, long requestTime, String fwd, StoredResponse stale, boolean revalidating,
                 InFlight leading, boolean collapsedWaiter, boolean background) {
     }
@@ -55,8 +57,12 @@ final class ForwardFilter implements ResponseFilter {
                     }
                     CacheStatus status = CacheStatus.forward("stale").fwdStatus(304).ttl(updated.ttl(now));
                     Answer a = Answer.of(updated, plan.clientRequest(), now, status);
-                    head.headers().getAll(HttpHeaderNames.SET_COOKIE)
-                            .forEach(c -> a.head().headers().add(HttpHeaderNames.SET_COOKIE, c));
+                    if (plan.rule().setCookie() != CacheRule.SetCookie.STORE) {
+                        // The cookie is this client's, not the stored response's (§3.2 stores all but what the
+                        // cache's policy keeps out): it goes to this answer only.
+                        head.headers().getAll(HttpHeaderNames.SET_COOKIE)
+                                .forEach(c -> a.head().headers().add(HttpHeaderNames.SET_COOKIE, c));
+                    }
                     if (Responder.emit(a, updated, out::write)) {
                         ReferenceCountUtil.release(head);
                         mode = Mode.REPLACED;
@@ -69,9 +75,14 @@ final class ForwardFilter implements ResponseFilter {
                 }
             }
         }
-        if (code >= 500 && Decision.staleIfError(plan.stale(), plan.request(), now)) {
-            CacheStatus status = CacheStatus.forward("stale").fwdStatus(code).ttl(plan.stale().ttl(now))
-                    .detail("stale-if-error");
+        boolean unreachable = code >= 500 && unreachable(code);
+        String staleWhy = code >= 500 ? Decision.staleOnError(plan.stale(), plan.request(), now,
+                unreachable ? plan.rule().staleIfUnreachable().toMillis() : 0) : null;
+        if (staleWhy != null) {
+            CacheStatus status = CacheStatus.forward("stale").ttl(plan.stale().ttl(now)).detail(staleWhy);
+            if (!unreachable) {
+                status.fwdStatus(code); // RFC 9211 §2.3: the next hop's status; an unreachable one gave none
+            }
             if (Responder.emit(Answer.of(plan.stale(), plan.clientRequest(), now, status), plan.stale(),
                     out::write)) {
                 ReferenceCountUtil.release(head);
@@ -105,6 +116,14 @@ final class ForwardFilter implements ResponseFilter {
         }
         status.addTo(head.headers());
         out.write(head);
+    }
+
+    /**
+     * Whether this error is Gatehouse's own answer for an origin it could not reach (the proxy's 502, 503, 504 for a
+     * refused, reset, closed or silent connection, or no healthy target): the proxy names the cause on the exchange.
+     */
+    private boolean unreachable(int code) {
+        return (code == 502 || code == 503 || code == 504) && !plan.exchange().cause().isEmpty();
     }
 
     /** Why this response is not stored, or empty when it is. */

@@ -68,6 +68,7 @@ final class Refresher {
                 request.headers().copy());
         boolean revalidating = stale.hasValidator();
         Validation.makeConditional(request.headers(), stale); // its validators, none of the client's preconditions
+        CacheStage.announceSurrogate(request.headers());
         Exchange exchange = new Exchange(ctx, request, trigger.remote(), trigger.client(), trigger.secure(),
                 trigger.host(), trigger.site(), System.nanoTime(), RequestIds.generate(), false, new Exchange.Owner() {
                     @Override
@@ -85,8 +86,9 @@ final class Refresher {
                     public void switchedProtocols() {
                     }
                 });
-        exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(cache, rule, trigger.site(), key, client,
-                RequestRules.NONE, System.currentTimeMillis(), "stale", stale, revalidating, null, false, true)));
+        exchange.filterResponse(new ForwardFilter(new ForwardFilter.Plan(exchange, cache, rule, trigger.site(), key,
+                client, RequestRules.NONE, System.currentTimeMillis(), "stale", stale, revalidating, null, false,
+                true)));
         RequestFlow flow = next.begin(exchange);
         flow.content(LastHttpContent.EMPTY_LAST_CONTENT);
         flow.clientReadComplete();

@@ -162,21 +162,37 @@ public final class StoredResponse {
         return d == HttpDates.INVALID ? responseTime : d;
     }
 
-    /** §4.2.3: max(apparent_age, age_value + response_delay). */
+    /**
+     * §4.2.3: max(apparent_age, age_value + response_delay). The apparent age compares Date, which has whole seconds,
+     * with the arrival time in whole seconds too: a response that left the origin this second is not up to a second
+     * old just because the clock's milliseconds ran on.
+     */
     private static long initialAge(HttpHeaders headers, long date, long requestTime, long responseTime) {
-        long apparent = Math.max(0, responseTime - date);
+        long apparent = Math.max(0, responseTime / 1000 * 1000 - date);
         long ageValue = ageSeconds(headers.getAll(HttpHeaderNames.AGE)) * 1000;
         return Math.max(apparent, ageValue + Math.max(0, responseTime - requestTime));
     }
 
-    /** The Age field (§5.1): one non-negative integer; anything else (lists, signs, fractions) is ignored. */
+    /**
+     * The Age field (§5.1), a delta-seconds: when a sender repeated it (on one line or several) the first value
+     * counts, and parameters after it are ignored; a value that is not a non-negative integer (a sign, a fraction,
+     * letters) is ignored as a whole (§4.2.3 then computes the age from Date alone). Values beyond 2^31 are capped.
+     */
     static long ageSeconds(List<String> lines) {
-        if (lines.size() != 1) {
+        if (lines.isEmpty()) {
             return 0;
         }
-        String v = lines.get(0).trim();
-        if (v.isEmpty() || v.length() > 10) {
-            return v.chars().allMatch(Character::isDigit) && !v.isEmpty() ? Directives.MAX_DELTA_SECONDS : 0;
+        String v = lines.get(0);
+        int end = v.length();
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) == ',' || v.charAt(i) == ';') {
+                end = i;
+                break;
+            }
+        }
+        v = v.substring(0, end).trim();
+        if (v.isEmpty()) {
+            return 0;
         }
         long n = 0;
         for (int i = 0; i < v.length(); i++) {
@@ -184,8 +200,8 @@ public final class StoredResponse {
             if (c < '0' || c > '9') {
                 return 0;
             }
-            n = n * 10 + (c - '0');
+            n = Math.min(Directives.MAX_DELTA_SECONDS, n * 10 + (c - '0'));
         }
-        return Math.min(n, Directives.MAX_DELTA_SECONDS);
+        return n;
     }
 }

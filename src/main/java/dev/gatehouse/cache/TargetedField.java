@@ -1,5 +1,6 @@
 package dev.gatehouse.cache;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,13 @@ import java.util.Set;
 final class TargetedField {
     /** The target list, in order of precedence (RFC 9213 §2.2: the first valid one is used). */
     static final List<String> NAMES = List.of("cdn-cache-control", "surrogate-control");
+    /**
+     * The device token this cache answers to: it announces itself to origins in {@code Surrogate-Capability}, and
+     * {@code Surrogate-Control} directives suffixed {@code ;gatehouse} are for it alone.
+     */
+    static final String DEVICE = "gatehouse";
+    /** Edge Architecture 1.0 §2: what a surrogate appends to the requests it forwards. */
+    static final String CAPABILITY = DEVICE + "=\"Surrogate/1.0\"";
     private static final Set<String> DELTA_SECONDS = Set.of("max-age", "s-maxage", "stale-while-revalidate",
             "stale-if-error");
 
@@ -29,12 +37,49 @@ final class TargetedField {
             }
         }
         if (!surrogateControl.isEmpty()) {
-            Directives d = Directives.parse(surrogateControl);
+            Directives d = surrogate(surrogateControl);
             if (!d.isEmpty()) {
                 return Optional.of(d);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Surrogate-Control (Edge Architecture 1.0 §3): a directive without a device token is for every surrogate; one
+     * suffixed {@code ;token} only for the surrogate of that name: those for this cache override the general ones,
+     * those for others are ignored.
+     */
+    static Directives surrogate(List<String> lines) {
+        List<String> general = new ArrayList<>();
+        List<String> mine = new ArrayList<>();
+        for (String element : Tokens.elements(lines)) {
+            int semi = deviceSeparator(element);
+            if (semi < 0) {
+                general.add(element);
+            } else if (element.substring(semi + 1).trim().equalsIgnoreCase(DEVICE)) {
+                mine.add(element.substring(0, semi));
+            }
+        }
+        return Directives.overriding(Directives.parse(general), Directives.parse(mine));
+    }
+
+    /** The last {@code ;} outside a quoted string, or -1. */
+    private static int deviceSeparator(String element) {
+        int found = -1;
+        for (int i = 0; i < element.length(); i++) {
+            char c = element.charAt(i);
+            if (c == '"') {
+                int close = Tokens.quotedEnd(element, i);
+                if (close < 0) {
+                    return found;
+                }
+                i = close;
+            } else if (c == ';') {
+                found = i;
+            }
+        }
+        return found;
     }
 
     /**

@@ -21,8 +21,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class CacheReader {
     static final List<String> STORAGE_KEYS = List.of("memory", "disk", "max_object");
     static final List<String> DISK_KEYS = List.of("path", "max_size");
-    static final List<String> RULE_KEYS = List.of("stale_while_revalidate", "stale_if_error", "heuristic", "tags",
-            "set_cookie", "request_directives", "coalesce");
+    static final List<String> RULE_KEYS = List.of("stale_while_revalidate", "stale_if_error", "stale_if_unreachable",
+            "heuristic", "tags", "set_cookie", "request_directives", "coalesce");
     static final List<String> COALESCE_KEYS = List.of("wait", "max_waiters");
     private static final List<String> SET_COOKIE =
             Arrays.stream(CacheRule.SetCookie.values()).map(CacheRule.SetCookie::configName).toList();
@@ -118,6 +118,8 @@ final class CacheReader {
                 .flatMap(n -> values.duration(n, m.path("stale_while_revalidate"))).orElse(d.staleWhileRevalidate());
         Duration sie = m.get("stale_if_error").flatMap(n -> values.duration(n, m.path("stale_if_error")))
                 .orElse(d.staleIfError());
+        Duration unreachable = m.get("stale_if_unreachable")
+                .flatMap(n -> values.duration(n, m.path("stale_if_unreachable"))).orElse(d.staleIfUnreachable());
         CacheRule.Heuristic heuristic = m.get("heuristic").flatMap(n -> heuristic(n, m.path("heuristic")))
                 .orElse(d.heuristic());
         List<String> tags = m.get("tags").map(n -> tags(n, m.path("tags"))).orElse(d.tagHeaders());
@@ -146,7 +148,8 @@ final class CacheReader {
                 }
             }
         }
-        return Optional.of(new CacheRule(true, swr, sie, heuristic, tags, setCookie, requestDirectives, wait, maxWaiters));
+        return Optional.of(new CacheRule(true, swr, sie, unreachable, heuristic, tags, setCookie, requestDirectives,
+                wait, maxWaiters));
     }
 
     /** {@code off}, {@code 10%} (1..100) or a duration. */

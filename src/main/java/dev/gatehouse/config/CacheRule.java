@@ -15,6 +15,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *                             {@code stale-while-revalidate} of their own (RFC 5861); default 0s (off)
  * @param staleIfError         how long past freshness a stored response may answer when the origin fails (refused,
  *                             timed out, 5xx), for responses without {@code stale-if-error}; default 0s (off)
+ * @param staleIfUnreachable   how long past freshness a stored response may answer when the origin cannot be reached
+ *                             at all (refused, reset, closed or timed out before answering, no healthy target): the
+ *                             "disconnected" cache of RFC 9111 §4.2.4, which may serve stale; never for responses
+ *                             that forbid it (must-revalidate, proxy-revalidate, s-maxage, no-cache); default 1h
  * @param heuristic            freshness for responses that give none (RFC 9111 §4.2.2); default off
  * @param tagHeaders           response fields whose values (space or comma separated) tag a stored response for
  *                             purging; default {@code Surrogate-Key} and {@code Cache-Tag}
@@ -26,16 +30,18 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *                             the origin on their own; 0s turns coalescing off; default 10s
  * @param maxWaiters           how many requests may wait for one URL; more go to the origin; default 1000
  */
-public record CacheRule(boolean on, Duration staleWhileRevalidate, Duration staleIfError, Heuristic heuristic,
-                        List<String> tagHeaders, SetCookie setCookie, boolean requestDirectives,
+public record CacheRule(boolean on, Duration staleWhileRevalidate, Duration staleIfError, Duration staleIfUnreachable,
+                        Heuristic heuristic, List<String> tagHeaders, SetCookie setCookie, boolean requestDirectives,
                         Duration coalesceWait, int maxWaiters) implements StageConfig {
 
     public static final List<String> DEFAULT_TAG_HEADERS = List.of("surrogate-key", "cache-tag");
-    public static final CacheRule DEFAULTS = new CacheRule(true, Duration.ZERO, Duration.ZERO, Heuristic.OFF,
-            DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
+    /** The default of {@code stale_if_unreachable}. */
+    public static final Duration STALE_IF_UNREACHABLE = Duration.ofHours(1);
+    public static final CacheRule DEFAULTS = new CacheRule(true, Duration.ZERO, Duration.ZERO, STALE_IF_UNREACHABLE,
+            Heuristic.OFF, DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
     /** {@code cache: false}. */
-    public static final CacheRule OFF = new CacheRule(false, Duration.ZERO, Duration.ZERO, Heuristic.OFF,
-            DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
+    public static final CacheRule OFF = new CacheRule(false, Duration.ZERO, Duration.ZERO, STALE_IF_UNREACHABLE,
+            Heuristic.OFF, DEFAULT_TAG_HEADERS, SetCookie.BYPASS, true, Duration.ofSeconds(10), 1000);
 
     public CacheRule {
         tagHeaders = List.copyOf(tagHeaders);

@@ -369,7 +369,8 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
     private boolean responseHead(HttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
-            return false; // 100 Continue was answered by Gatehouse itself; other interim responses are not relayed.
+            relayInterim(response);
+            return false;
         }
         cancelHeaderTimeout();
         responseStarted = true;
@@ -387,6 +388,19 @@ final class ProxyFlow implements RequestFlow, UpstreamHandler.Listener, TargetPi
         route.pool.stickyCookie().ifPresent(sticky -> StickyCookie.set(response, sticky, target,
                 new ProxyRequestKey(exchange), exchange.secure()));
         return true;
+    }
+
+    /**
+     * RFC 9110 §15.2: a proxy forwards interim responses (103 Early Hints, 102 Processing), except to an HTTP/1.0
+     * client, and except 100 Continue, which Gatehouse answered itself (the Expect header is not forwarded).
+     */
+    private void relayInterim(HttpResponse response) {
+        if (response.status().code() == 100 || exchange.request().protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            return;
+        }
+        HopByHop.strip(response.headers(), false);
+        client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE), client.voidPromise());
     }
 
     private void responseContent(HttpContent content) {

@@ -54,6 +54,8 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
         private final FoldScanner folds = new FoldScanner();
         private boolean failed;
         private boolean switched;
+        /** No response is being decoded: the next byte would start one. */
+        private boolean between = true;
 
         Decoder() {
             super(config());
@@ -67,6 +69,10 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
             }
             if (switched) {
                 super.decode(ctx, buffer, out); // after a 101 the bytes are the new protocol's, not heads
+                return;
+            }
+            if (between && methods.isEmpty() && buffer.isReadable()) {
+                unsolicited(ctx, buffer);
                 return;
             }
             int before = out.size();
@@ -84,8 +90,11 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
             folds.consumed(buffer.readerIndex() - readerIndex);
             for (int i = before; i < out.size(); i++) {
                 Object msg = out.get(i);
-                if (msg instanceof HttpResponse response && response.status().code() == 101) {
-                    switched = true;
+                if (msg instanceof HttpResponse response) {
+                    between = false;
+                    if (response.status().code() == 101) {
+                        switched = true;
+                    }
                 }
                 if (msg instanceof HttpMessage m && m.decoderResult().isFailure()
                         || msg instanceof LastHttpContent last && last.decoderResult().isFailure()) {
@@ -93,8 +102,23 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
                 }
                 if (msg instanceof LastHttpContent) {
                     folds.nextMessage();
+                    between = true;
                 }
             }
+            if (between && !failed && !switched && methods.isEmpty() && buffer.isReadable()) {
+                unsolicited(ctx, buffer); // closed before the response's end is passed on: it is never pooled
+            }
+        }
+
+        /**
+         * Bytes with no request outstanding (more than the last response's framing said, or sent while idle) answer
+         * nothing: the connection must never carry another request, or they would be read as its response. nginx
+         * closes such a connection too.
+         */
+        private void unsolicited(ChannelHandlerContext ctx, ByteBuf buffer) {
+            failed = true;
+            buffer.skipBytes(buffer.readableBytes());
+            ctx.close();
         }
 
         /** RFC 9112 §4: {@code HTTP/1.x}, then a status code of exactly three digits, 100 to 599 (RFC 9110 §15). */

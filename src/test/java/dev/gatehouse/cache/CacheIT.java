@@ -42,7 +42,16 @@ class CacheIT {
                 admin: { listen: "127.0.0.1:0" }
                 sites:
                   localhost:
-                    cache: { stale_if_error: 0s }
+                    cache: { stale_if_error: 0s, stale_if_unreachable: 0s }
+                    upstream: origin
+                  down.test:
+                    cache: true
+                    upstream: origin
+                  strip.test:
+                    cache: { set_cookie: strip }
+                    upstream: origin
+                  store.test:
+                    cache: { set_cookie: store }
                     upstream: origin
                   swr.test:
                     cache: { stale_while_revalidate: 60s }
@@ -117,6 +126,46 @@ class CacheIT {
         assertThat(status(get("/pub", "Authorization", "Basic eDp5"))).contains("hit");
         assertThat(origin.count("/pub")).isEqualTo(1);
         assertThat(status(send("GET", "off.test", "/a"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("set_cookie: bypass is not stored, strip is stored without the cookie, store keeps it")
+    void setCookieModes() throws Exception {
+        origin.on("/sc", Answer.of(200, "x", "Cache-Control", "max-age=60", "Set-Cookie", "s=1"));
+        for (String host : List.of("localhost", "strip.test", "store.test")) {
+            assertThat(send("GET", host, "/sc").headers().allValues("set-cookie")).as(host).containsExactly("s=1");
+        }
+        HttpResponse<String> bypass = send("GET", "localhost", "/sc");
+        assertThat(status(bypass)).contains("fwd=miss").contains("detail=set-cookie");
+        HttpResponse<String> stripped = send("GET", "strip.test", "/sc");
+        assertThat(status(stripped)).startsWith("gatehouse; hit");
+        assertThat(stripped.headers().allValues("set-cookie")).isEmpty();
+        HttpResponse<String> stored = send("GET", "store.test", "/sc");
+        assertThat(status(stored)).startsWith("gatehouse; hit");
+        assertThat(stored.headers().allValues("set-cookie")).containsExactly("s=1");
+        assertThat(origin.count("/sc")).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("§3.2: a 304 that sets a cookie gives it to its own client, never to the stored response (bypass)")
+    void notModifiedWithCookie() throws Exception {
+        for (String path : List.of("/nm", "/nm2")) {
+            origin.sequence(path, Answer.of(200, "body", "Cache-Control", "max-age=1", "ETag", "\"v\""),
+                    Answer.of(304, "", "Cache-Control", "max-age=60", "ETag", "\"v\"", "Set-Cookie", "s=2"));
+        }
+        assertThat(get("/nm").headers().allValues("set-cookie")).isEmpty();
+        assertThat(send("GET", "store.test", "/nm2").headers().allValues("set-cookie")).isEmpty();
+        TimeUnit.MILLISECONDS.sleep(1500);
+        HttpResponse<String> revalidated = get("/nm");
+        assertThat(status(revalidated)).startsWith("gatehouse; fwd=stale; fwd-status=304");
+        assertThat(revalidated.body()).isEqualTo("body");
+        assertThat(revalidated.headers().allValues("set-cookie")).containsExactly("s=2");
+        HttpResponse<String> hit = get("/nm");
+        assertThat(status(hit)).startsWith("gatehouse; hit");
+        assertThat(hit.headers().allValues("set-cookie")).isEmpty();
+        HttpResponse<String> kept = send("GET", "store.test", "/nm2");
+        assertThat(kept.headers().allValues("set-cookie")).as("set_cookie: store, once").containsExactly("s=2");
+        assertThat(send("GET", "store.test", "/nm2").headers().allValues("set-cookie")).containsExactly("s=2");
     }
 
     @Test
@@ -214,9 +263,32 @@ class CacheIT {
         HttpResponse<String> r = send("GET", "sie.test", "/sie");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("kept");
-        assertThat(status(r)).contains("fwd=stale; fwd-status=502").contains("stale-if-error");
+        assertThat(status(r)).contains("fwd=stale;").doesNotContain("fwd-status").contains("detail=stale-if-error");
         HttpResponse<String> strict = get("/sie");
         assertThat(strict.statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    @DisplayName("RFC 9111 §4.2.4: an origin that cannot be reached is answered stale by default, unless forbidden")
+    void staleWhileUnreachable() throws Exception {
+        origin.on("/down", Answer.of(200, "kept", "Cache-Control", "max-age=1"))
+                .on("/strict", Answer.of(200, "strict", "Cache-Control", "max-age=1, must-revalidate"))
+                .on("/nc", Answer.of(200, "nc", "Cache-Control", "max-age=1, no-cache"))
+                .on("/err", r -> Answer.of(200, "ok", "Cache-Control", "max-age=1"));
+        for (String p : List.of("/down", "/strict", "/nc", "/err")) {
+            assertThat(send("GET", "down.test", p).statusCode()).isEqualTo(200);
+        }
+        TimeUnit.MILLISECONDS.sleep(1500);
+        origin.on("/err", Answer.of(500, "broken"));
+        HttpResponse<String> error = send("GET", "down.test", "/err");
+        assertThat(error.statusCode()).as("an origin that answers 500 is not unreachable").isEqualTo(500);
+        origin.close();
+        HttpResponse<String> r = send("GET", "down.test", "/down");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("kept");
+        assertThat(status(r)).contains("fwd=stale;").contains("detail=origin-unreachable");
+        assertThat(send("GET", "down.test", "/strict").statusCode()).isEqualTo(502);
+        assertThat(send("GET", "down.test", "/nc").statusCode()).isEqualTo(502);
     }
 
     @Test

@@ -110,6 +110,23 @@ class DecisionTest {
                 NOW + 1000)).isTrue();
         StoredResponse must = stored(RULE, "Cache-Control", "max-age=0, stale-if-error=60, proxy-revalidate");
         assertThat(Decision.staleIfError(must, RequestRules.NONE, NOW + 1000)).isFalse();
+        StoredResponse noCache = stored(RULE, "Cache-Control", "max-age=0, stale-if-error=60, no-cache");
+        assertThat(Decision.staleIfError(noCache, RequestRules.NONE, NOW + 1000)).as("§4.2.4").isFalse();
+    }
+
+    @Test
+    @DisplayName("RFC 9111 §4.2.4: a disconnected cache may serve stale, within its own bound, never when forbidden")
+    void staleWhenUnreachable() {
+        StoredResponse r = stored(RULE, "Cache-Control", "max-age=0");
+        assertThat(Decision.staleOnError(r, RequestRules.NONE, NOW + 30_000, 0)).isNull();
+        assertThat(Decision.staleOnError(r, RequestRules.NONE, NOW + 30_000, 60_000)).isEqualTo("origin-unreachable");
+        assertThat(Decision.staleOnError(r, RequestRules.NONE, NOW + 61_000, 60_000)).isNull();
+        StoredResponse sie = stored(RULE, "Cache-Control", "max-age=0, stale-if-error=60");
+        assertThat(Decision.staleOnError(sie, RequestRules.NONE, NOW + 30_000, 60_000)).isEqualTo("stale-if-error");
+        for (String forbidden : List.of("must-revalidate", "proxy-revalidate", "s-maxage=0", "no-cache")) {
+            StoredResponse f = stored(RULE, "Cache-Control", "max-age=0, " + forbidden);
+            assertThat(Decision.staleOnError(f, RequestRules.NONE, NOW + 1000, 60_000)).as(forbidden).isNull();
+        }
     }
 
     @Test

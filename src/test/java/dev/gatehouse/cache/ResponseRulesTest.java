@@ -88,8 +88,8 @@ class ResponseRulesTest {
         assertThat(refusal(200, of("Cache-Control", "max-age=60", "Vary", "", "Vary", "*"))).contains("vary-star");
         assertThat(refusal(200, of("Cache-Control", "max-age=60", "Set-Cookie", "a=b"))).contains("set-cookie");
         HttpHeaders cookie = of("Cache-Control", "max-age=60", "Set-Cookie", "a=b");
-        CacheRule strip = new CacheRule(true, Duration.ZERO, Duration.ZERO, CacheRule.Heuristic.OFF, CacheRule.DEFAULT_TAG_HEADERS,
-                CacheRule.SetCookie.STRIP, true, Duration.ofSeconds(1), 10);
+        CacheRule strip = new CacheRule(true, Duration.ZERO, Duration.ZERO, Duration.ZERO, CacheRule.Heuristic.OFF,
+                CacheRule.DEFAULT_TAG_HEADERS, CacheRule.SetCookie.STRIP, true, Duration.ofSeconds(1), 10);
         assertThat(ResponseRules.of(cookie).refusal(200, cookie, false, strip, MAX)).isEmpty();
         assertThat(refusal(200, of("Cache-Control", "max-age=60", "Content-Length", "2000000"))).contains("too-large");
     }
@@ -139,7 +139,8 @@ class ResponseRulesTest {
     void heuristics() {
         HttpHeaders h = of("Last-Modified", date(-100_000));
         assertThat(lifetime(h)).isZero();
-        CacheRule tenPercent = new CacheRule(true, Duration.ZERO, Duration.ZERO, new CacheRule.Heuristic(10, Duration.ZERO),
+        CacheRule tenPercent = new CacheRule(true, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                new CacheRule.Heuristic(10, Duration.ZERO),
                 CacheRule.DEFAULT_TAG_HEADERS, CacheRule.SetCookie.BYPASS, true, Duration.ofSeconds(1), 10);
         assertThat(ResponseRules.of(h).lifetime(200, h, tenPercent, NOW)).isEqualTo(10_000_000);
         assertThat(ResponseRules.of(h).lifetime(502, h, tenPercent, NOW)).isZero();

@@ -26,18 +26,25 @@ class StoredResponseTest {
         StoredResponse old = stored(RULE, "Cache-Control", "max-age=600", "Date", date(-100));
         assertThat(old.age(NOW)).isEqualTo(100_000);
         assertThat(stored(RULE, "Cache-Control", "max-age=10", "Age", "15").fresh(NOW)).isFalse();
+        HttpHeaders sameSecond = of("Cache-Control", "max-age=2", "Date", date(0));
+        StoredResponse late = StoredResponse.of("a.test", "http://a.test/x", 200, "OK", sameSecond, VaryKey.NONE,
+                NOW + 900, NOW + 900, RULE, new Body.Memory(Unpooled.EMPTY_BUFFER));
+        assertThat(late.age(NOW + 900)).as("Date has whole seconds: no apparent age within its second").isZero();
         assertThat(stored(RULE, "Cache-Control", "max-age=3600").fresh(NOW + 3_599_000)).isTrue();
         assertThat(stored(RULE, "Cache-Control", "max-age=3600").fresh(NOW + 3_600_000)).isFalse();
     }
 
     @Test
-    @DisplayName("§5.1: an Age that is not one non-negative integer is ignored")
+    @DisplayName("§5.1: the first Age value counts; one that is not a non-negative integer is ignored")
     void ageParsing() {
         assertThat(StoredResponse.ageSeconds(List.of("abc"))).isZero();
         assertThat(StoredResponse.ageSeconds(List.of("-7200"))).isZero();
         assertThat(StoredResponse.ageSeconds(List.of("7200.0"))).isZero();
-        assertThat(StoredResponse.ageSeconds(List.of("7200,0"))).isZero();
-        assertThat(StoredResponse.ageSeconds(List.of("7200", "0"))).isZero();
+        assertThat(StoredResponse.ageSeconds(List.of("7200,0"))).isEqualTo(7200);
+        assertThat(StoredResponse.ageSeconds(List.of("0, 7200"))).isZero();
+        assertThat(StoredResponse.ageSeconds(List.of("7200", "0"))).isEqualTo(7200);
+        assertThat(StoredResponse.ageSeconds(List.of("0", "7200"))).isZero();
+        assertThat(StoredResponse.ageSeconds(List.of("7200;foo=bar"))).isEqualTo(7200);
         assertThat(StoredResponse.ageSeconds(List.of(" 7200 "))).isEqualTo(7200);
         assertThat(StoredResponse.ageSeconds(List.of("99999999999999"))).isEqualTo(Directives.MAX_DELTA_SECONDS);
     }
@@ -84,7 +91,7 @@ class StoredResponseTest {
         assertThat(r.staleWhileRevalidate).isEqualTo(30_000);
         assertThat(r.staleIfError).isEqualTo(60_000);
         CacheRule defaults = new CacheRule(true, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(7),
-                CacheRule.Heuristic.OFF, CacheRule.DEFAULT_TAG_HEADERS, CacheRule.SetCookie.BYPASS, true,
+                java.time.Duration.ZERO, CacheRule.Heuristic.OFF, CacheRule.DEFAULT_TAG_HEADERS, CacheRule.SetCookie.BYPASS, true,
                 java.time.Duration.ofSeconds(1), 10);
         StoredResponse d = stored(defaults, "Cache-Control", "max-age=1");
         assertThat(d.staleWhileRevalidate).isEqualTo(5_000);

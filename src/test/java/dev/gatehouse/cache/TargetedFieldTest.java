@@ -44,4 +44,18 @@ class TargetedFieldTest {
         assertThat(TargetedField.select(List.of(), List.of())).isEmpty();
         assertThat(TargetedField.select(List.of(), List.of(""))).isEmpty();
     }
+
+    @Test
+    @DisplayName("Surrogate-Control: directives for this cache override general ones; those for others are ignored")
+    void surrogateTargets() {
+        Directives d = TargetedField.surrogate(List.of("max-age=60, no-store;gatehouse, max-age=9;other"));
+        assertThat(d.seconds("max-age").getAsLong()).isEqualTo(60);
+        assertThat(d.has("no-store")).isTrue();
+        Directives mine = TargetedField.surrogate(List.of("max-age=60", "max-age=600;gatehouse"));
+        assertThat(mine.seconds("max-age").getAsLong()).isEqualTo(600);
+        assertThat(TargetedField.surrogate(List.of("max-age=3600;not-for-you")).isEmpty()).isTrue();
+        assertThat(TargetedField.select(List.of(), List.of("max-age=3600;not-for-you"))).isEmpty();
+        assertThat(TargetedField.surrogate(List.of("content=\"a;b\", max-age=5")).seconds("max-age").getAsLong())
+                .isEqualTo(5);
+    }
 }

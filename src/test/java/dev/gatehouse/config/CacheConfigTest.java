@@ -82,11 +82,14 @@ class CacheConfigTest {
         assertThat(rule("true")).contains(CacheRule.DEFAULTS);
         assertThat(rule("false")).contains(CacheRule.OFF);
         assertThat(CacheRule.OFF.on()).isFalse();
-        CacheRule r = rule("{ stale_while_revalidate: 30s, stale_if_error: 1d, heuristic: 10%, tags: [X-Tag], "
+        assertThat(CacheRule.DEFAULTS.staleIfUnreachable()).isEqualTo(Duration.ofHours(1));
+        CacheRule r = rule("{ stale_while_revalidate: 30s, stale_if_error: 1d, stale_if_unreachable: 0s, heuristic: 10%, "
+                + "tags: [X-Tag], "
                 + "set_cookie: strip, request_directives: false, coalesce: { wait: 2s, max_waiters: 50 } }")
                 .orElseThrow();
         assertThat(r.staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(30));
         assertThat(r.staleIfError()).isEqualTo(Duration.ofDays(1));
+        assertThat(r.staleIfUnreachable()).isZero();
         assertThat(r.heuristic()).isEqualTo(new CacheRule.Heuristic(10, Duration.ZERO));
         assertThat(r.tagHeaders()).isEqualTo(List.of("x-tag"));
         assertThat(r.setCookie()).isEqualTo(CacheRule.SetCookie.STRIP);
